@@ -3,6 +3,7 @@
 // lines from many processes and threads never interleave.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -78,7 +79,10 @@ private:
     AccessLogFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
     std::string path_;
     int fd_;
-    bool failing_ = false;
+    // Shared by a process's threads: set while writes fail, with the count
+    // of lines dropped meanwhile.
+    std::atomic<bool> failing_{false};
+    std::atomic<uint64_t> dropped_{0};
 };
 
 }  // namespace mh::log

@@ -1,0 +1,142 @@
+// Services for the MPM: the master's loop, listeners, scoreboard, the child
+// life cycle and the connection processor.
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+#include "api/api_parts.h"
+#include "connection/connection.h"
+#include "listeners.h"
+#include "logging.h"
+#include "master/child.h"
+#include "master/runtime.h"
+#include "scoreboard.h"
+#include "server.h"
+
+namespace mh::api_parts {
+namespace {
+
+uv_loop_s *loop() { return runtime::loop(); }
+int listener_count() { return static_cast<int>(listeners().all().size()); }
+
+int listener_fd(int i)
+{
+    const auto &all = listeners().all();
+    return i >= 0 && size_t(i) < all.size() ? all[size_t(i)].fd : -1;
+}
+
+const char *listener_name(int i)
+{
+    const auto &all = listeners().all();
+    return i >= 0 && size_t(i) < all.size() ? all[size_t(i)].name.c_str() : "";
+}
+
+int generation() { return runtime::generation(); }
+void stopped(const mh_module *) { runtime::mpm_stopped(); }
+
+void config_warning(const mh_server *, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (runtime::warnings_to_console()) fprintf(stderr, "WARNING: %s\n", msg);
+    else log::server_error("core", MH_LOG_WARNING, 0, "%s", msg);
+}
+
+int scoreboard_open(int server_limit, int thread_limit) { return scoreboard::open(server_limit, thread_limit); }
+
+void scoreboard_limits(int *server_limit, int *thread_limit)
+{
+    scoreboard::Global *g = scoreboard::global();
+    if (server_limit) *server_limit = g ? g->server_limit : 0;
+    if (thread_limit) *thread_limit = g ? g->thread_limit : 0;
+}
+
+void scoreboard_describe(int max_processes, int threads_per_child, int max_request_workers)
+{
+    if (scoreboard::Global *g = scoreboard::global()) {
+        g->max_processes = max_processes;
+        g->threads_per_child = threads_per_child;
+        g->max_request_workers = max_request_workers;
+        mh_server *s = runtime::current();
+        if (s && s->mpm) {
+            const mh_mpm *mpm = s->mpm->desc->mpm;
+            snprintf(g->mpm_name, sizeof g->mpm_name, "%s", mpm->name);
+            g->threaded = mpm->threaded;
+        }
+    }
+}
+
+void scoreboard_saturated()
+{
+    if (scoreboard::Global *g = scoreboard::global()) g->saturation_episodes.fetch_add(1);
+}
+
+mh_slot *slot(int p, int t) { return scoreboard::worker(p, t); }
+int slot_state(const mh_slot *s) { return s ? s->state.load(std::memory_order_relaxed) : MH_WORKER_DEAD; }
+
+void slot_set_state(mh_slot *s, int state)
+{
+    if (s) s->state.store(state, std::memory_order_relaxed);
+}
+
+void process_set(int p, int pid, int gen, int quiescing)
+{
+    if (scoreboard::Process *proc = scoreboard::process(p)) {
+        proc->pid = pid;
+        proc->generation = gen;
+        proc->quiescing = quiescing;
+    }
+}
+
+int process_pid(int p)
+{
+    scoreboard::Process *proc = scoreboard::process(p);
+    return proc ? proc->pid.load() : 0;
+}
+
+int process_generation(int p)
+{
+    scoreboard::Process *proc = scoreboard::process(p);
+    return proc ? proc->generation.load() : 0;
+}
+
+void serve_connection(const mh_conn_info *info)
+{
+    mh_server *s = runtime::current();
+    if (info == nullptr || s == nullptr) return;
+    Connection c(*info, *s);
+    c.serve();
+}
+
+}  // namespace
+
+void fill_mpm(mh_mpm_services &m)
+{
+    m.loop = loop;
+    m.listener_count = listener_count;
+    m.listener_fd = listener_fd;
+    m.listener_name = listener_name;
+    m.generation = generation;
+    m.stopped = stopped;
+    m.config_warning = config_warning;
+    m.scoreboard_open = scoreboard_open;
+    m.scoreboard_limits = scoreboard_limits;
+    m.scoreboard_describe = scoreboard_describe;
+    m.scoreboard_saturated = scoreboard_saturated;
+    m.slot = slot;
+    m.slot_state = slot_state;
+    m.slot_set_state = slot_set_state;
+    m.process_set = process_set;
+    m.process_pid = process_pid;
+    m.process_generation = process_generation;
+    m.child_after_fork = child::after_fork;
+    m.drop_privileges = child::drop_privileges;
+    m.run_child_init = child::run_init;
+    m.run_child_exit = child::run_exit;
+    m.serve_connection = serve_connection;
+}
+
+}  // namespace mh::api_parts

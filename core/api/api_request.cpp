@@ -1,0 +1,115 @@
+// The request, as modules read it.
+#include "api/api_parts.h"
+#include "connection/connection.h"
+#include "http/request_head.h"
+#include "server.h"
+
+namespace mh::api_parts {
+namespace {
+
+mh_pool *request_pool(const mh_request *r) { return const_cast<mh_pool *>(&r->pool); }
+mh_server *request_server(const mh_request *r) { return r->server; }
+const char *request_method(const mh_request *r) { return r->method; }
+const char *request_line(const mh_request *r) { return r->request_line; }
+const char *request_target(const mh_request *r) { return r->target; }
+const char *request_path(const mh_request *r) { return r->path; }
+const char *request_query(const mh_request *r) { return r->query; }
+const char *request_protocol(const mh_request *r) { return r->protocol; }
+const char *request_hostname(const mh_request *r) { return r->hostname; }
+
+const char *header_in(const mh_request *r, const char *name)
+{
+    if (r->head == nullptr || name == nullptr) return nullptr;
+    return r->head->header(name).data();  // NUL-terminated in the head's storage
+}
+
+int headers_in_each(const mh_request *r, mh_header_fn fn, void *data)
+{
+    if (r->head == nullptr) return 0;
+    for (const http::Header &h : r->head->headers)
+        if (int rv = fn(data, h.name.data(), h.value.data())) return rv;
+    return 0;
+}
+
+const char *client_ip(const mh_request *r) { return r->conn ? r->conn->client_ip() : ""; }
+const char *handler_name(const mh_request *r) { return r->handler; }
+const char *filename(const mh_request *r) { return r->filename; }
+void set_filename(mh_request *r, const char *f) { r->filename = r->pool.strdup(f); }
+const char *document_root(const mh_request *r) { return r->server->core.document_root.c_str(); }
+
+unsigned options(const mh_request *r)
+{
+    return r->dir ? r->dir->core.options() : r->server->root_dir.options();
+}
+
+const char *directory_index(const mh_request *r, int i)
+{
+    const auto &list = (r->dir ? r->dir->core : r->server->root_dir).directory_index;
+    if (!list || i < 0 || size_t(i) >= list->size()) return nullptr;
+    return (*list)[size_t(i)].c_str();
+}
+
+const char *mime_type(const mh_request *r, const char *name)
+{
+    if (name == nullptr) return nullptr;
+    std::string_view f(name);
+    if (r->dir && !r->dir->core.add_types.empty()) {
+        // AddType in force wins over TypesConfig; the latest one first.
+        size_t slash = f.rfind('/');
+        std::string_view base = slash == std::string_view::npos ? f : f.substr(slash + 1);
+        size_t dot = base.rfind('.');
+        if (dot != std::string_view::npos && dot != 0) {
+            std::string_view ext = base.substr(dot + 1);
+            const auto &types = r->dir->core.add_types;
+            for (auto it = types.rbegin(); it != types.rend(); ++it)
+                if (http::iequals(it->first, ext)) return it->second.c_str();
+        }
+    }
+    const std::string *t = r->server->core.mime.lookup(f);
+    return t ? t->c_str() : nullptr;
+}
+
+int64_t body_length(const mh_request *r)
+{
+    if (r->head == nullptr) return 0;
+    switch (r->head->framing) {
+    case http::BodyFraming::None: return 0;
+    case http::BodyFraming::Length: return static_cast<int64_t>(r->head->content_length);
+    case http::BodyFraming::Chunked: return -1;
+    }
+    return 0;
+}
+
+long read_body(mh_request *r, void *buf, size_t n)
+{
+    return r->conn ? r->conn->read_body(*r, static_cast<char *>(buf), n) : -1;
+}
+
+}  // namespace
+
+void fill_request(mh_api &a)
+{
+    a.request_pool = request_pool;
+    a.request_server = request_server;
+    a.request_method = request_method;
+    a.request_line = request_line;
+    a.request_target = request_target;
+    a.request_path = request_path;
+    a.request_query = request_query;
+    a.request_protocol = request_protocol;
+    a.request_hostname = request_hostname;
+    a.header_in = header_in;
+    a.headers_in_each = headers_in_each;
+    a.client_ip = client_ip;
+    a.handler_name = handler_name;
+    a.filename = filename;
+    a.set_filename = set_filename;
+    a.document_root = document_root;
+    a.options = options;
+    a.directory_index = directory_index;
+    a.mime_type = mime_type;
+    a.body_length = body_length;
+    a.read_body = read_body;
+}
+
+}  // namespace mh::api_parts

@@ -1,0 +1,187 @@
+#include "directives/apply.h"
+
+#include <strings.h>
+
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+
+#include "server.h"
+
+namespace mh {
+namespace {
+
+struct CommandRef {
+    int module;
+    const mh_command *command;
+};
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Apache's arity messages: "Listen takes one or two arguments, <usage>".
+const char *arity_error(mh_args_how how, size_t n)
+{
+    switch (how) {
+    case MH_RAW_ARGS: case MH_TAKE_ARGV: return nullptr;
+    case MH_TAKE1: return n == 1 ? nullptr : "takes one argument";
+    case MH_TAKE2: return n == 2 ? nullptr : "takes two arguments";
+    case MH_TAKE12: return n == 1 || n == 2 ? nullptr : "takes one or two arguments";
+    case MH_TAKE3: return n == 3 ? nullptr : "takes three arguments";
+    case MH_TAKE23: return n == 2 || n == 3 ? nullptr : "takes two or three arguments";
+    case MH_TAKE123: return n >= 1 && n <= 3 ? nullptr : "takes one, two or three arguments";
+    case MH_TAKE13: return n == 1 || n == 3 ? nullptr : "takes one or three arguments";
+    case MH_ITERATE: return n >= 1 ? nullptr : "requires at least one argument";
+    case MH_ITERATE2: return n >= 2 ? nullptr : "requires at least two arguments";
+    case MH_FLAG: return n >= 1 ? nullptr : "must be On or Off";
+    case MH_NO_ARGS: return n == 0 ? nullptr : "takes no arguments";
+    }
+    return nullptr;
+}
+
+class Applier {
+public:
+    explicit Applier(mh_server &s) : s_(s)
+    {
+        // Core first, then modules in load order: the first definition wins.
+        for (size_t m = 0; m < s.modules.size(); ++m) {
+            const mh_command *c = s.modules[m].desc->commands;
+            for (; c && c->name; ++c) table_.try_emplace(lower(c->name), CommandRef{int(m), c});
+        }
+    }
+
+    void apply(const std::vector<config::Node> &nodes, Section *section)
+    {
+        for (const config::Node &n : nodes) {
+            if (n.is_section) open_section(n, section);
+            else run(n, section);
+        }
+    }
+
+private:
+    [[noreturn]] void fail(const config::Node &n, const std::string &msg)
+    {
+        throw config::Error(msg, n.origin);
+    }
+
+    void open_section(const config::Node &n, Section *outer)
+    {
+        bool dir = strcasecmp(n.name.c_str(), "Directory") == 0;
+        bool loc = strcasecmp(n.name.c_str(), "Location") == 0;
+        if (!dir && !loc)
+            fail(n, "Invalid command '<" + n.name +
+                        "', perhaps misspelled or defined by a module not included in the server "
+                        "configuration");
+        if (outer)
+            fail(n, "<" + n.name + "> cannot occur within <" +
+                        (outer->kind == Section::Kind::Directory ? "Directory" : "Location") +
+                        "> section");
+        if (n.args.size() != 1) fail(n, "<" + n.name + "> takes one argument, a path");
+        Section sec;
+        sec.kind = dir ? Section::Kind::Directory : Section::Kind::Location;
+        sec.origin = n.origin;
+        sec.path = n.args[0];
+        if (dir) {
+            if (sec.path == "~" ) fail(n, "<Directory ~ regex> is not supported; use a wildcard path");
+            if (sec.path.front() != '/') sec.path = s_.core.server_root + "/" + sec.path;
+            sec.wildcard = sec.path.find_first_of("*?[") != std::string::npos;
+            while (sec.path.size() > 1 && sec.path.back() == '/') sec.path.pop_back();
+        } else if (sec.path.empty() || (sec.path.front() != '/' && sec.path != "*")) {
+            fail(n, "<Location> takes a URL path starting with '/'");
+        }
+        sec.module_configs.assign(s_.modules.size(), nullptr);
+        s_.sections.push_back(std::move(sec));
+        // Apply into the section just added (the vector may not grow meanwhile:
+        // sections do not nest).
+        apply(n.children, &s_.sections.back());
+    }
+
+    void *dir_config_of(int m, Section *section)
+    {
+        if (m == 0) return section ? &section->core : &s_.root_dir;
+        const mh_module *desc = s_.modules[m].desc;
+        if (section == nullptr) return s_.root_module_dir[m];
+        void *&slot = section->module_configs[m];
+        // Created lazily, as Apache does: a section without this module's
+        // directives inherits the enclosing config untouched.
+        if (slot == nullptr && desc->create_dir_config)
+            slot = desc->create_dir_config(&s_.pool, s_.pool.strdup(section->path));
+        return slot;
+    }
+
+    void run(const config::Node &n, Section *section)
+    {
+        auto it = table_.find(lower(n.name));
+        if (it == table_.end())
+            fail(n, "Invalid command '" + n.name +
+                        "', perhaps misspelled or defined by a module not included in the server "
+                        "configuration");
+        const CommandRef ref = it->second;
+        const mh_command &c = *ref.command;
+        if (section && !(c.where & MH_WHERE_DIR))
+            fail(n, n.name + " not allowed in <" +
+                        (section->kind == Section::Kind::Directory ? "Directory" : "Location") +
+                        "> context");
+        if (!section && !(c.where & MH_WHERE_SERVER)) fail(n, n.name + " not allowed here");
+
+        std::vector<const char *> argv;
+        std::vector<std::string> flag_value;
+        if (c.args_how == MH_RAW_ARGS) {
+            argv.push_back(s_.pool.strdup(n.raw_args));
+        } else {
+            if (const char *err = arity_error(c.args_how, n.args.size()))
+                fail(n, n.name + " " + err + (c.usage && c.args_how != MH_FLAG ? std::string(", ") + c.usage : ""));
+            for (const std::string &a : n.args) argv.push_back(s_.pool.strdup(a));
+            if (c.args_how == MH_FLAG) {
+                // Apache ignores words after the first (verified: "KeepAlive On Off" passes).
+                if (strcasecmp(argv[0], "on") == 0) argv = {"On"};
+                else if (strcasecmp(argv[0], "off") == 0) argv = {"Off"};
+                else fail(n, n.name + " must be On or Off");
+            }
+        }
+
+        mh_cmd_parms parms{};
+        parms.struct_size = sizeof parms;
+        parms.directive = s_.pool.strdup(n.name);
+        parms.file = n.origin ? s_.pool.strdup(n.origin->file) : "";
+        parms.line = n.origin ? n.origin->line : 0;
+        parms.data = c.data;
+        parms.pool = &s_.pool;
+        parms.server = &s_;
+        parms.server_config = ref.module == 0 ? static_cast<void *>(&s_) : s_.modules[ref.module].server_config;
+        parms.section = section ? s_.pool.strdup(section->path) : nullptr;
+        void *dir = dir_config_of(ref.module, section);
+
+        auto call = [&](int argc, const char *const *args) {
+            if (const char *err = c.set(&parms, dir, argc, args)) fail(n, err);
+        };
+        if (c.args_how == MH_ITERATE) {
+            for (const char *a : argv) call(1, &a);
+        } else if (c.args_how == MH_ITERATE2) {
+            for (size_t i = 1; i < argv.size(); ++i) {
+                const char *pair[2] = {argv[0], argv[i]};
+                call(2, pair);
+            }
+        } else {
+            argv.push_back(nullptr);
+            call(static_cast<int>(argv.size() - 1), argv.data());
+        }
+    }
+
+    mh_server &s_;
+    std::unordered_map<std::string, CommandRef> table_;
+};
+
+}  // namespace
+
+void apply_config(mh_server &s, const std::vector<config::Node> &nodes)
+{
+    Applier(s).apply(nodes, nullptr);
+    sort_sections(s.sections);
+}
+
+}  // namespace mh

@@ -1,0 +1,410 @@
+// The core's directives, as a command table like any module's. Setters get
+// the mh_server as server_config and the scope's CoreDirConfig as dir_config.
+#include <strings.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+#include "directives/apply.h"
+#include "log/access_log.h"
+#include "log/error_log.h"
+#include "server.h"
+
+namespace mh {
+namespace {
+
+mh_server &server_of(const mh_cmd_parms *cmd) { return *static_cast<mh_server *>(cmd->server_config); }
+CoreDirConfig &dir_of(void *d) { return *static_cast<CoreDirConfig *>(d); }
+
+// Error strings must outlive the call: keep them in the config pool.
+const char *error(const mh_cmd_parms *cmd, const std::string &msg) { return cmd->pool->strdup(msg); }
+
+std::string absolute(const mh_cmd_parms *cmd, const char *path)
+{
+    std::string p = path;
+    if (p.empty() || p.front() != '/') p = server_of(cmd).core.server_root + "/" + p;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p;
+}
+
+bool parse_long(const char *s, long min, long max, long &out)
+{
+    if (*s == '\0') return false;
+    errno = 0;
+    char *end = nullptr;
+    long v = strtol(s, &end, 10);
+    if (errno || *end != '\0' || v < min || v > max) return false;
+    out = v;
+    return true;
+}
+
+// A setter for an integer field of the server config, with bounds.
+template <auto Field, long Min, long Max>
+const char *set_server_int(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    long v;
+    if (!parse_long(argv[0], Min, Max, v))
+        return error(cmd, std::string(cmd->directive) + " must be a whole number from " +
+                              std::to_string(Min) + " to " + std::to_string(Max) + ", not '" + argv[0] + "'");
+    server_of(cmd).core.*Field = static_cast<std::remove_reference_t<decltype(server_of(cmd).core.*Field)>>(v);
+    return nullptr;
+}
+
+template <auto Field, long Min, long Max>
+const char *set_limit(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    long v;
+    if (!parse_long(argv[0], Min, Max, v))
+        return error(cmd, std::string(cmd->directive) + " must be a whole number from " +
+                              std::to_string(Min) + " to " + std::to_string(Max) + ", not '" + argv[0] + "'");
+    server_of(cmd).core.limits.*Field = static_cast<std::remove_reference_t<decltype(server_of(cmd).core.limits.*Field)>>(v);
+    return nullptr;
+}
+
+template <auto Field>
+const char *set_server_path(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    server_of(cmd).core.*Field = absolute(cmd, argv[0]);
+    return nullptr;
+}
+
+template <auto Field>
+const char *set_server_string(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    server_of(cmd).core.*Field = argv[0];
+    return nullptr;
+}
+
+// Read while the file was read (LoadModule, ServerRoot, Define): nothing left to do.
+const char *already_done(const mh_cmd_parms *, void *, int, const char *const *) { return nullptr; }
+
+const char *set_listen(const mh_cmd_parms *cmd, void *, int argc, const char *const *argv)
+{
+    std::string a = argv[0];
+    ListenAddress addr;
+    std::string port;
+    if (!a.empty() && a.front() == '[') {
+        size_t close = a.find(']');
+        if (close == std::string::npos || close + 1 >= a.size() || a[close + 1] != ':')
+            return error(cmd, "Invalid address or port in Listen " + a);
+        addr.host = a.substr(1, close - 1);
+        port = a.substr(close + 2);
+    } else if (size_t colon = a.rfind(':'); colon != std::string::npos) {
+        if (a.find(':') != colon) return error(cmd, "Invalid address or port in Listen " + a + " (IPv6 addresses go in brackets)");
+        addr.host = a.substr(0, colon);
+        port = a.substr(colon + 1);
+        if (addr.host == "*" || addr.host == "0.0.0.0") addr.host = addr.host == "*" ? "" : addr.host;
+    } else {
+        port = a;
+    }
+    long p;
+    if (!parse_long(port.c_str(), 1, 65535, p)) return error(cmd, "Port must be specified");
+    addr.port = static_cast<int>(p);
+    if (argc == 2 && strcasecmp(argv[1], "http") != 0)
+        return error(cmd, std::string("Listen protocol '") + argv[1] + "' is not supported (only http)");
+    mh_server &s = server_of(cmd);
+    for (const ListenAddress &l : s.core.listen)
+        if (l == addr) return "Cannot define multiple Listeners on the same IP:port";
+    addr.origin = std::make_shared<config::Origin>(config::Origin{cmd->file, cmd->line, nullptr});
+    s.core.listen.push_back(addr);
+    return nullptr;
+}
+
+const char *set_server_name(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    std::string n = argv[0];
+    if (size_t scheme = n.find("://"); scheme != std::string::npos) n = n.substr(scheme + 3);
+    mh_server &s = server_of(cmd);
+    size_t colon = n.rfind(':');
+    if (colon != std::string::npos && n.find(']', colon) == std::string::npos) {
+        long p;
+        if (!parse_long(n.c_str() + colon + 1, 1, 65535, p)) return error(cmd, "Invalid ServerName port: " + n);
+        s.core.server_port = static_cast<int>(p);
+        n.resize(colon);
+    }
+    s.core.server_name = n;
+    return nullptr;
+}
+
+const char *set_directory_index(const mh_cmd_parms *, void *d, int argc, const char *const *argv)
+{
+    if (argc == 0) return "DirectoryIndex requires at least one argument, a list of file names";
+    auto &list = dir_of(d).directory_index.emplace();
+    for (int i = 0; i < argc; ++i)
+        if (strcasecmp(argv[i], "disabled") != 0) list.push_back(argv[i]);
+    return nullptr;
+}
+
+const char *set_error_log(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    std::string v = argv[0];
+    if (v.rfind("syslog", 0) == 0 || v.front() == '|')
+        return "ErrorLog to syslog or a pipe is not supported; give a file";
+    server_of(cmd).core.error_log = absolute(cmd, argv[0]);
+    return nullptr;
+}
+
+const char *set_log_level(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    std::string v = argv[0];
+    mh_server &s = server_of(cmd);
+    size_t colon = v.find(':');
+    int level = log::parse_level(colon == std::string::npos ? v : v.substr(colon + 1));
+    if (level < 0)
+        return error(cmd, "LogLevel requires level keyword: one of emerg/alert/crit/error/warn/notice/info/debug/trace1/.../trace8");
+    if (colon == std::string::npos) s.core.log_level = level;
+    else s.core.module_log_levels[v.substr(0, colon)] = level;
+    return nullptr;
+}
+
+const char *set_log_format(const mh_cmd_parms *cmd, void *, int argc, const char *const *argv)
+{
+    try {
+        log::LogFormat check(argv[0]);
+    } catch (const std::invalid_argument &e) {
+        return error(cmd, e.what());
+    }
+    server_of(cmd).core.log_formats[argc == 2 ? argv[1] : ""] = argv[0];
+    return nullptr;
+}
+
+const char *add_custom_log(const mh_cmd_parms *cmd, const char *path, std::string format)
+{
+    mh_server &s = server_of(cmd);
+    if (path[0] == '|') return "CustomLog to a pipe is not supported; give a file";
+    if (auto nick = s.core.log_formats.find(format); nick != s.core.log_formats.end()) {
+        format = nick->second;
+    } else if (const char *builtin = log::builtin_format(format);
+               builtin && format.find('%') == std::string::npos) {
+        format = builtin;
+    }
+    try {
+        log::LogFormat check(format);
+    } catch (const std::invalid_argument &e) {
+        return error(cmd, e.what());
+    }
+    s.core.custom_logs.push_back(
+        {absolute(cmd, path), format, std::make_shared<config::Origin>(config::Origin{cmd->file, cmd->line, nullptr})});
+    return nullptr;
+}
+
+const char *set_custom_log(const mh_cmd_parms *cmd, void *, int argc, const char *const *argv)
+{
+    if (argc == 3) return "CustomLog conditions (env=, expr=) are not supported";
+    return add_custom_log(cmd, argv[0], argv[1]);
+}
+
+const char *set_transfer_log(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    auto &formats = server_of(cmd).core.log_formats;
+    auto it = formats.find("");
+    return add_custom_log(cmd, argv[0], it != formats.end() ? it->second : "common");
+}
+
+const char *set_keep_alive_timeout(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    std::string v = argv[0];
+    bool ms = v.size() > 2 && v.compare(v.size() - 2, 2, "ms") == 0;
+    if (ms) v.resize(v.size() - 2);
+    long n;
+    if (!parse_long(v.c_str(), 0, 86400000, n)) return error(cmd, "KeepAliveTimeout must be seconds, or milliseconds with 'ms': " + std::string(argv[0]));
+    server_of(cmd).core.keep_alive_timeout_ms = static_cast<int>(ms ? n : n * 1000);
+    return nullptr;
+}
+
+const char *set_keep_alive(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    server_of(cmd).core.keep_alive = argv[0][1] == 'n';
+    return nullptr;
+}
+
+const char *set_limit_request_body(const mh_cmd_parms *cmd, void *d, int, const char *const *argv)
+{
+    char *end = nullptr;
+    errno = 0;
+    unsigned long long v = strtoull(argv[0], &end, 10);
+    if (errno || *end || argv[0][0] == '-' || argv[0][0] == '\0' || v > (1ULL << 62))
+        return error(cmd, "LimitRequestBody requires a non-negative integer of at most 2^62, not '" + std::string(argv[0]) + "'");
+    dir_of(d).limit_request_body = v;
+    if (cmd->section == nullptr) server_of(cmd).core.limits.body = v;
+    return nullptr;
+}
+
+const char *set_handler(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    dir_of(d).handler = strcasecmp(argv[0], "none") == 0 ? "" : argv[0];
+    return nullptr;
+}
+
+const char *add_type(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    std::string ext = argv[1];
+    if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
+    for (char &c : ext) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    dir_of(d).add_types.emplace_back(ext, argv[0]);
+    return nullptr;
+}
+
+unsigned option_bit(const char *name, bool &known)
+{
+    known = true;
+    if (strcasecmp(name, "Indexes") == 0) return MH_OPT_INDEXES;
+    if (strcasecmp(name, "FollowSymLinks") == 0 || strcasecmp(name, "SymLinksIfOwnerMatch") == 0)
+        return MH_OPT_FOLLOW_SYMLINKS;
+    if (strcasecmp(name, "All") == 0) return MH_OPT_INDEXES | MH_OPT_FOLLOW_SYMLINKS;
+    // Accepted so that Apache configs read, but nothing here acts on them.
+    if (strcasecmp(name, "MultiViews") == 0 || strcasecmp(name, "ExecCGI") == 0 ||
+        strcasecmp(name, "Includes") == 0 || strcasecmp(name, "IncludesNOEXEC") == 0)
+        return 0;
+    known = false;
+    return 0;
+}
+
+const char *set_options(const mh_cmd_parms *cmd, void *d, int, const char *const *argv)
+{
+    CoreDirConfig &c = dir_of(d);
+    std::vector<std::string> words = config::split_words(argv[0]);
+    if (words.empty()) return "Options requires at least one argument";
+    bool relative = false, absolute_set = false;
+    unsigned on = 0, off = 0;
+    for (const std::string &w : words) {
+        char sign = w.front();
+        bool signed_word = sign == '+' || sign == '-';
+        (signed_word ? relative : absolute_set) = true;
+        if (relative && absolute_set)
+            return "Either all Options must start with + or -, or no Option may.";
+        std::string name = signed_word ? w.substr(1) : w;
+        if (strcasecmp(name.c_str(), "None") == 0 && !signed_word) continue;
+        bool known;
+        unsigned bit = option_bit(name.c_str(), known);
+        if (!known) return error(cmd, "Illegal option " + name);
+        (sign == '-' ? off : on) |= bit;
+    }
+    if (absolute_set) {
+        c.options_absolute = true;
+        c.options_on = on;
+        c.options_off = 0;
+    } else {
+        c.options_on = (c.options_on | on) & ~off;
+        c.options_off |= off;
+    }
+    return nullptr;
+}
+
+const char *set_allow_override(const mh_cmd_parms *, void *, int, const char *const *argv)
+{
+    if (strcasecmp(argv[0], "None") != 0)
+        return "AllowOverride: modhttpd does not read .htaccess files; use AllowOverride None";
+    return nullptr;
+}
+
+const char *set_require(const mh_cmd_parms *, void *d, int argc, const char *const *argv)
+{
+    if (argc == 2 && strcasecmp(argv[0], "all") == 0) {
+        if (strcasecmp(argv[1], "granted") == 0) return dir_of(d).require_granted = true, nullptr;
+        if (strcasecmp(argv[1], "denied") == 0) return dir_of(d).require_granted = false, nullptr;
+    }
+    return "Require: only 'Require all granted' and 'Require all denied' are supported";
+}
+
+// RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
+const char *set_request_read_timeout(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    std::string v = argv[0];
+    size_t eq = v.find('=');
+    if (eq == std::string::npos) return error(cmd, "RequestReadTimeout: expected header=... or body=..., not " + v);
+    std::string stage = v.substr(0, eq);
+    CoreServerConfig &core = server_of(cmd).core;
+    ReadTimeout *t = strcasecmp(stage.c_str(), "header") == 0 ? &core.header_timeout
+                     : strcasecmp(stage.c_str(), "body") == 0 ? &core.body_timeout : nullptr;
+    if (!t) return error(cmd, "RequestReadTimeout: unknown stage '" + stage + "' (header or body)");
+    ReadTimeout parsed{0, 0, 0};
+    std::string rest = v.substr(eq + 1);
+    size_t comma = rest.find(',');
+    std::string times = rest.substr(0, comma);
+    size_t dash = times.find('-');
+    long a, b = 0;
+    if (!parse_long(times.substr(0, dash).c_str(), 0, 86400, a) ||
+        (dash != std::string::npos && !parse_long(times.substr(dash + 1).c_str(), a, 86400, b)))
+        return error(cmd, "RequestReadTimeout: bad timeout '" + times + "'");
+    parsed.seconds = static_cast<int>(a);
+    parsed.max_seconds = static_cast<int>(b);
+    if (comma != std::string::npos) {
+        std::string opt = rest.substr(comma + 1);
+        long rate;
+        if (strncasecmp(opt.c_str(), "MinRate=", 8) != 0 || !parse_long(opt.c_str() + 8, 1, 1 << 30, rate))
+            return error(cmd, "RequestReadTimeout: bad option '" + opt + "' (MinRate=bytes per second)");
+        parsed.min_rate = static_cast<int>(rate);
+    }
+    *t = parsed;
+    return nullptr;
+}
+
+const char *set_server_tokens(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    if (strcasecmp(argv[0], "Full") == 0 || strcasecmp(argv[0], "OS") == 0) server_of(cmd).core.server_tokens_full = true;
+    else if (strcasecmp(argv[0], "Prod") == 0 || strcasecmp(argv[0], "ProductOnly") == 0 ||
+             strcasecmp(argv[0], "Major") == 0 || strcasecmp(argv[0], "Minor") == 0 ||
+             strcasecmp(argv[0], "Min") == 0 || strcasecmp(argv[0], "Minimal") == 0)
+        server_of(cmd).core.server_tokens_full = false;
+    else return "ServerTokens takes 1 argument: 'Prod(uctOnly)', 'Major', 'Minor', 'Min(imal)', 'OS', or 'Full'";
+    return nullptr;
+}
+
+const char *ignore_with_value(const mh_cmd_parms *, void *, int, const char *const *) { return nullptr; }
+
+using CF = CoreServerConfig;
+using LM = http::Limits;
+constexpr unsigned S = MH_WHERE_SERVER;
+constexpr unsigned A = MH_WHERE_ANY;
+
+}  // namespace
+
+const mh_command core_commands[] = {
+    {"ServerRoot", already_done, 0, S, MH_TAKE1, "a directory"},
+    {"LoadModule", already_done, 0, S, MH_TAKE2, "a module name and the name of a shared object file to load it from"},
+    {"Define", already_done, 0, S, MH_TAKE12, "a name and an optional value"},
+    {"UnDefine", already_done, 0, S, MH_TAKE1, "a name"},
+    {"Listen", set_listen, 0, S, MH_TAKE12, "a port number or a numeric IP address and a port number, and an optional protocol"},
+    {"ListenBacklog", set_server_int<&CF::listen_backlog, 1, 65535>, 0, S, MH_TAKE1, "maximum length of the queue of pending connections, as used by listen(2)"},
+    {"ServerName", set_server_name, 0, S, MH_TAKE1, "the hostname and port of the server"},
+    {"ServerAdmin", ignore_with_value, 0, S, MH_TAKE1, "the email address of the server administrator"},
+    {"ServerTokens", set_server_tokens, 0, S, MH_TAKE1, "Prod or Full"},
+    {"ServerSignature", ignore_with_value, 0, A, MH_TAKE1, "On, Off or EMail"},
+    {"HostnameLookups", ignore_with_value, 0, A, MH_FLAG, "never done: addresses are logged as numbers"},
+    {"DocumentRoot", set_server_path<&CF::document_root>, 0, S, MH_TAKE1, "the root directory of the document tree"},
+    {"DirectoryIndex", set_directory_index, 0, A, MH_TAKE_ARGV, "a list of file names"},
+    {"ErrorLog", set_error_log, 0, S, MH_TAKE1, "the filename of the error log"},
+    {"LogLevel", set_log_level, 0, S, MH_ITERATE, "a level, or module:level"},
+    {"LogFormat", set_log_format, 0, S, MH_TAKE12, "a log format string (see docs) and an optional format name"},
+    {"CustomLog", set_custom_log, 0, S, MH_TAKE23, "a file name, a custom log format string or format name"},
+    {"TransferLog", set_transfer_log, 0, S, MH_TAKE1, "the filename of the access log"},
+    {"PidFile", set_server_path<&CF::pid_file>, 0, S, MH_TAKE1, "a file for the master's process id"},
+    {"User", set_server_string<&CF::user>, 0, S, MH_TAKE1, "effective user id for this server"},
+    {"Group", set_server_string<&CF::group>, 0, S, MH_TAKE1, "effective group id for this server"},
+    {"Timeout", set_server_int<&CF::timeout, 1, 86400>, 0, S, MH_TAKE1, "timeout duration (sec)"},
+    {"KeepAlive", set_keep_alive, 0, S, MH_FLAG, "enable or disable persistent connections"},
+    {"MaxKeepAliveRequests", set_server_int<&CF::max_keep_alive_requests, 0, 1 << 30>, 0, S, MH_TAKE1, "maximum number of requests a persistent connection may serve (0 = unlimited)"},
+    {"KeepAliveTimeout", set_keep_alive_timeout, 0, S, MH_TAKE1, "keep-alive timeout duration (sec, or ms with 'ms')"},
+    {"LimitRequestLine", set_limit<&LM::request_line, 1, 1 << 24>, 0, S, MH_TAKE1, "limit on maximum size of an HTTP request line"},
+    {"LimitRequestFieldSize", set_limit<&LM::field_size, 1, 1 << 24>, 0, S, MH_TAKE1, "limit on maximum size of an HTTP request header field"},
+    {"LimitRequestFields", set_limit<&LM::fields, 1, 100000>, 0, S, MH_TAKE1, "limit on max number of header fields in a request message"},
+    {"LimitRequestBody", set_limit_request_body, 0, A, MH_TAKE1, "limit (0 = unlimited) on max size of a request body"},
+    {"RequestReadTimeout", set_request_read_timeout, 0, S, MH_ITERATE, "header=seconds[-max][,MinRate=bytes/s] body=..."},
+    {"SetHandler", set_handler, 0, A, MH_TAKE1, "a handler name that overrides any other configured handler"},
+    {"AddType", add_type, 0, A, MH_ITERATE2, "a mime type followed by one or more file extensions"},
+    {"TypesConfig", set_server_path<&CF::types_config>, 0, S, MH_TAKE1, "the MIME types config file"},
+    {"Options", set_options, 0, A, MH_RAW_ARGS, "Set a number of attributes for a given directory"},
+    {"AllowOverride", set_allow_override, 0, A, MH_RAW_ARGS, "None: .htaccess files are not read"},
+    {"Require", set_require, 0, MH_WHERE_DIR, MH_TAKE_ARGV, "all granted | all denied"},
+    {"GracefulShutdownTimeout", set_server_int<&CF::graceful_shutdown_timeout, 0, 86400 * 365>, 0, S, MH_TAKE1, "maximum time in seconds to wait for children when stopping gracefully (0 = forever)"},
+    MH_COMMAND_END,
+};
+
+const mh_module core_module = {
+    MH_MODULE_MAGIC, MH_ABI_MAJOR, MH_ABI_MINOR, static_cast<uint32_t>(sizeof(mh_module)), "core.c",
+    MH_MODULE_NO_FLAGS, core_commands, nullptr, nullptr, nullptr, nullptr, nullptr,
+};
+
+}  // namespace mh

@@ -1,0 +1,262 @@
+#include "http/head_rules.h"
+
+#include <http_parser.h>
+
+#include <array>
+#include <cstring>
+
+namespace mh::http {
+namespace {
+
+constexpr std::array<bool, 256> make_token_table()
+{
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}
+constexpr std::array<bool, 256> kToken = make_token_table();
+
+bool is_token(std::string_view s)
+{
+    if (s.empty()) return false;
+    for (unsigned char c : s)
+        if (!kToken[c]) return false;
+    return true;
+}
+
+// Field values: HTAB, SP, VCHAR and obs-text. Anything else (NUL, a bare CR,
+// other controls, DEL) is refused.
+bool is_value_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+
+// Request-target: visible ASCII only, no fragment.
+bool is_target(std::string_view s)
+{
+    for (unsigned char c : s)
+        if (c <= 0x20 || c >= 0x7f || c == '#') return false;
+    return !s.empty();
+}
+
+bool known_method(std::string_view m)
+{
+    static constexpr const char *kMethods[] = {
+#define MH_METHOD_NAME(num, name, string) #string,
+        HTTP_METHOD_MAP(MH_METHOD_NAME)
+#undef MH_METHOD_NAME
+    };
+    for (const char *k : kMethods)
+        if (m == k) return true;
+    return false;
+}
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// Calls fn for each non-empty element of a comma-separated list.
+template <typename Fn>
+void for_each_element(std::string_view list, Fn fn)
+{
+    while (!list.empty()) {
+        size_t comma = list.find(',');
+        std::string_view item = trim(list.substr(0, comma));
+        if (!item.empty()) fn(item);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+// Host: uri-host [ ":" port ], reg-name or IP literal characters only.
+bool valid_host(std::string_view h)
+{
+    for (unsigned char c : h) {
+        bool ok = kToken[c] || c == '.' || c == ':' || c == '[' || c == ']' || c == '%' ||
+                  c == '(' || c == ')' || c == ',' || c == ';' || c == '=';
+        if (!ok || c == '|' || c == '`' || c == '^' || c == '#') return false;
+    }
+    return true;
+}
+
+Verdict reject(int status, const char *reason) { return Verdict{status, reason}; }
+
+Verdict parse_request_line(std::string_view line, RequestHead &head)
+{
+    head.request_line = line;
+    size_t sp1 = line.find(' ');
+    if (sp1 == std::string_view::npos) return reject(400, "malformed request line");
+    size_t sp2 = line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos) return reject(400, "malformed request line (no HTTP version)");
+    head.method = line.substr(0, sp1);
+    head.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    head.protocol = line.substr(sp2 + 1);
+
+    if (!is_token(head.method)) return reject(400, "invalid method");
+    if (!is_target(head.target)) return reject(400, "invalid request target");
+
+    std::string_view p = head.protocol;
+    bool shaped = p.size() == 8 && p.substr(0, 5) == "HTTP/" && p[5] >= '0' && p[5] <= '9' &&
+                  p[6] == '.' && p[7] >= '0' && p[7] <= '9';
+    if (!shaped) return reject(400, "invalid HTTP version");
+    head.major = p[5] - '0';
+    head.minor = p[7] - '0';
+    if (head.major != 1) return reject(505, "unsupported HTTP version");
+    if (!known_method(head.method)) return reject(501, "method not implemented");
+    return {};
+}
+
+}  // namespace
+
+Verdict check_syntax(const std::string &storage, RequestHead &head)
+{
+    const char *p = storage.data();
+    const char *end = p + storage.size();
+    bool first = true;
+    while (p < end) {
+        const char *lf = static_cast<const char *>(memchr(p, '\n', end - p));
+        if (lf == nullptr) return reject(400, "unterminated header line");
+        const char *le = (lf > p && lf[-1] == '\r') ? lf - 1 : lf;
+        std::string_view line(p, le - p);
+        p = lf + 1;
+        if (first) {
+            first = false;
+            if (Verdict v = parse_request_line(line, head); !v) return v;
+            continue;
+        }
+        if (line.empty()) return {};  // end of head
+        if (line.front() == ' ' || line.front() == '\t')
+            return reject(400, "obsolete line folding in header");
+        size_t n = 0;
+        while (n < line.size() && kToken[static_cast<unsigned char>(line[n])]) ++n;
+        if (n == 0) return reject(400, "invalid header name");
+        if (n == line.size() || line[n] != ':') {
+            bool space = n < line.size() && (line[n] == ' ' || line[n] == '\t');
+            return reject(400, space ? "whitespace between header name and colon"
+                                     : "invalid character in header name");
+        }
+        std::string_view value = trim(line.substr(n + 1));
+        for (unsigned char c : value)
+            if (!is_value_byte(c)) return reject(400, "invalid character in header value");
+        head.headers.push_back({line.substr(0, n), value});
+    }
+    return reject(400, "incomplete head");
+}
+
+Verdict check_semantics(RequestHead &head, uint64_t body_limit)
+{
+    int hosts = 0, lengths = 0, chunked = 0;
+    bool transfer_encoding = false, unknown_coding = false, chunked_last = false;
+    bool close = false, keep_alive = false, bad_expect = false;
+    std::string_view host, length;
+
+    for (const Header &h : head.headers) {
+        switch (h.name.size()) {
+        case 4:
+            if (iequals(h.name, "host")) { ++hosts; host = h.value; }
+            break;
+        case 6:
+            if (iequals(h.name, "expect")) {
+                if (iequals(h.value, "100-continue")) head.expect_continue = true;
+                else bad_expect = true;
+            }
+            break;
+        case 10:
+            if (iequals(h.name, "connection"))
+                for_each_element(h.value, [&](std::string_view t) {
+                    if (iequals(t, "close")) close = true;
+                    else if (iequals(t, "keep-alive")) keep_alive = true;
+                });
+            break;
+        case 14:
+            if (iequals(h.name, "content-length")) { ++lengths; length = h.value; }
+            break;
+        case 17:
+            if (iequals(h.name, "transfer-encoding")) {
+                transfer_encoding = true;
+                for_each_element(h.value, [&](std::string_view coding) {
+                    chunked_last = iequals(coding, "chunked");
+                    if (chunked_last) ++chunked;
+                    else unknown_coding = true;
+                });
+            }
+            break;
+        default:
+            break;
+        }
+    }
+
+    bool http11 = head.version() >= 1001;
+    if (http11 && hosts == 0) return reject(400, "missing Host header");
+    if (hosts > 1) return reject(400, "more than one Host header");
+    if (!valid_host(host)) return reject(400, "invalid Host header");
+
+    if (transfer_encoding) {
+        if (!http11) return reject(400, "Transfer-Encoding in an HTTP/1.0 request");
+        if (lengths) return reject(400, "both Content-Length and Transfer-Encoding");
+        if (chunked > 1 || (chunked == 1 && !chunked_last))
+            return reject(400, "chunked is not the final transfer coding");
+        if (unknown_coding) return reject(501, "unknown transfer coding");
+        if (chunked == 0) return reject(400, "empty Transfer-Encoding");
+        head.framing = BodyFraming::Chunked;
+    } else if (lengths) {
+        if (lengths > 1) return reject(400, "more than one Content-Length");
+        if (length.empty() || length.size() > 18) return reject(400, "invalid Content-Length");
+        uint64_t n = 0;
+        for (char c : length) {
+            if (c < '0' || c > '9') return reject(400, "invalid Content-Length");
+            n = n * 10 + static_cast<uint64_t>(c - '0');
+        }
+        head.content_length = n;
+        if (n > 0) head.framing = BodyFraming::Length;
+        if (body_limit != 0 && n > body_limit) return reject(413, "body larger than LimitRequestBody");
+    }
+
+    if (bad_expect) return reject(417, "unsupported Expect");
+    if (!http11) head.expect_continue = false;  // RFC 9110: ignore it from HTTP/1.0
+    head.keep_alive = !close && (http11 || keep_alive);
+
+    std::string_view t = head.target;
+    if (t == "*") {
+        if (head.method != "OPTIONS") return reject(400, "'*' target outside OPTIONS");
+    } else if (head.method == "CONNECT") {
+        return reject(501, "CONNECT is not supported");
+    } else if (t.front() != '/') {
+        http_parser_url url;
+        http_parser_url_init(&url);
+        if (http_parser_parse_url(t.data(), t.size(), 0, &url) != 0 ||
+            !(url.field_set & (1 << UF_SCHEMA)) || !(url.field_set & (1 << UF_HOST)))
+            return reject(400, "invalid absolute-form target");
+        auto field = [&](int f) {
+            return t.substr(url.field_data[f].off, url.field_data[f].len);
+        };
+        std::string_view scheme = field(UF_SCHEMA);
+        if (!iequals(scheme, "http") && !iequals(scheme, "https"))
+            return reject(400, "unsupported scheme in target");
+        head.target_host = field(UF_HOST);
+        head.target_path = (url.field_set & (1 << UF_PATH)) ? t.substr(url.field_data[UF_PATH].off)
+                                                            : std::string_view("/");
+    }
+    return {};
+}
+
+void terminate_views(std::string &storage, RequestHead &head)
+{
+    auto end_with_nul = [](std::string_view v) { const_cast<char &>(v.data()[v.size()]) = '\0'; };
+    size_t at = storage.size();
+    storage.append(head.request_line);  // capacity reserved by the caller: views stay put
+    storage.push_back('\0');
+    end_with_nul(head.method);
+    end_with_nul(head.target);
+    end_with_nul(head.protocol);
+    for (const Header &h : head.headers) {
+        end_with_nul(h.name);
+        end_with_nul(h.value);
+    }
+    head.request_line = std::string_view(storage.data() + at, head.request_line.size());
+}
+
+}  // namespace mh::http

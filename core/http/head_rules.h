@@ -1,0 +1,35 @@
+// The rules a request head must pass before anyone acts on it (RFC 9112),
+// each failure mapped to the status a client gets.
+#pragma once
+
+#include <string>
+
+#include "http/request_head.h"
+
+namespace mh::http {
+
+struct Verdict {
+    int status = 0;              // 0: passed
+    const char *reason = "";
+    explicit operator bool() const { return status == 0; }
+};
+
+// Byte-level syntax of the head in `storage` (request line, then header
+// lines, each ending in LF with an optional CR before it, then the empty
+// line): fills `head` with views into `storage`. Rejects bare CR, control
+// characters, obsolete line folding, whitespace before a colon, malformed
+// request lines and unsupported versions.
+Verdict check_syntax(const std::string &storage, RequestHead &head);
+
+// What the headers mean together: Host, Content-Length against
+// Transfer-Encoding, Expect, Connection, the request-target's form.
+// `chunked` and `content_length` come from http_parser, which framed the
+// message the same way.
+Verdict check_semantics(RequestHead &head, uint64_t body_limit);
+
+// Ends every view of `head` with a NUL in `storage`, so they can be handed
+// out as C strings, and moves request_line to a copy at the end of storage
+// (its spaces become NULs). `storage` must have capacity for that copy.
+void terminate_views(std::string &storage, RequestHead &head);
+
+}  // namespace mh::http

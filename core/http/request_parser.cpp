@@ -1,0 +1,219 @@
+#include "http/request_parser.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "http/head_rules.h"
+
+namespace mh::http {
+namespace {
+
+// http_parser's own cap on head and trailer size is process-wide; ours are
+// checked before it sees a head, so it only has to be at least as large.
+void raise_parser_header_cap(const Limits &limits)
+{
+    static std::atomic<uint64_t> current{0};
+    uint64_t need = limits.request_line + uint64_t(limits.fields + 1) * (limits.field_size + 2) + 4;
+    need = std::max<uint64_t>(need, 1 << 20);
+    need = std::min<uint64_t>(need, UINT32_MAX);
+    uint64_t have = current.load();
+    while (have < need) {
+        if (current.compare_exchange_weak(have, need)) {
+            http_parser_set_max_header_size(static_cast<uint32_t>(need));
+            break;
+        }
+    }
+}
+
+}  // namespace
+
+RequestParser::RequestParser(const Limits &limits) : limits_(limits), defaults_(limits)
+{
+    raise_parser_header_cap(limits);
+    buf_.resize(16384);
+    http_parser_settings_init(&settings_);
+    settings_.on_body = on_body;
+    settings_.on_message_complete = on_message_complete;
+    parser_.data = this;
+}
+
+std::span<char> RequestParser::input_space(size_t min)
+{
+    if (pos_ == end_) {
+        pos_ = end_ = 0;
+    } else if (pos_ > 0 && buf_.size() - end_ < min) {
+        memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+        end_ -= pos_;
+        pos_ = 0;
+    }
+    if (buf_.size() - end_ < min) buf_.resize(end_ + std::max(min, buf_.size()));
+    chunk_ = {};
+    return {buf_.data() + end_, buf_.size() - end_};
+}
+
+void RequestParser::commit(size_t n) { end_ += std::min(n, buf_.size() - end_); }
+
+void RequestParser::end_of_input() { eof_ = true; }
+
+RequestParser::Event RequestParser::next()
+{
+    switch (state_) {
+    case State::Done:
+        // The previous request is over: start the next one.
+        state_ = State::Head;
+        head_.clear();
+        scanned_ = 0;
+        [[fallthrough]];
+    case State::Head:
+        return parse_head();
+    case State::Body:
+        return parse_body();
+    case State::Failed:
+        break;
+    }
+    return Event::Error;
+}
+
+RequestParser::Event RequestParser::fail(int status, const char *reason)
+{
+    state_ = State::Failed;
+    error_status_ = status;
+    error_reason_ = reason;
+    return Event::Error;
+}
+
+// Looks for the empty line that ends the head, enforcing the line limits as
+// bytes arrive so that an endless line is refused before it is buffered.
+// Returns the head's length, or 0 with `status` set on error / unset when
+// more bytes are needed.
+size_t RequestParser::find_head_end(size_t &status)
+{
+    const char *base = buf_.data() + pos_;
+    size_t avail = end_ - pos_;
+    while (scanned_ < avail) {
+        const char *line = base + scanned_;
+        const char *lf = static_cast<const char *>(memchr(line, '\n', avail - scanned_));
+        bool request_line = scanned_ == 0;
+        size_t limit = request_line ? limits_.request_line : limits_.field_size;
+        size_t len = lf ? static_cast<size_t>(lf - line) : avail - scanned_;
+        if (lf && len > 0 && line[len - 1] == '\r') --len;
+        if (len > limit + (lf ? 0 : 1)) {
+            status = request_line ? 414 : 431;
+            return 0;
+        }
+        if (!lf) return 0;
+        scanned_ = static_cast<size_t>(lf - base) + 1;
+        if (len == 0 && !request_line) return scanned_;
+        if (!request_line && ++header_lines_ > limits_.fields) {
+            status = 431;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+RequestParser::Event RequestParser::parse_head()
+{
+    if (scanned_ == 0) {
+        // RFC 9112 2.2: empty lines before a request line are ignored.
+        while (pos_ < end_ && (buf_[pos_] == '\n' ||
+                               (buf_[pos_] == '\r' && pos_ + 1 < end_ && buf_[pos_ + 1] == '\n')))
+            pos_ += buf_[pos_] == '\r' ? 2 : 1;
+        header_lines_ = 0;
+        request_bytes_ = 0;
+        body_received_ = 0;
+    }
+    size_t status = 0;
+    size_t len = find_head_end(status);
+    if (status == 414) return fail(414, "request line longer than LimitRequestLine");
+    if (status == 431) return fail(431, "header fields over LimitRequestFieldSize or LimitRequestFields");
+    if (len == 0) {
+        if (eof_ && pos_ < end_) return fail(400, "connection closed inside the request head");
+        return Event::NeedMore;
+    }
+    if (!take_head(len)) return Event::Error;
+    return Event::Head;
+}
+
+bool RequestParser::take_head(size_t len)
+{
+    limits_ = defaults_;
+    head_.clear();
+    head_storage_.clear();
+    head_storage_.reserve(2 * len + 1);
+    head_storage_.append(buf_.data() + pos_, len);
+    pos_ += len;
+    request_bytes_ = len;
+    message_complete_ = false;
+    pending_.clear();
+    pending_next_ = 0;
+
+    if (Verdict v = check_syntax(head_storage_, head_); !v) return fail(v.status, v.reason), false;
+
+    // http_parser frames the message; it reads the same head we checked.
+    http_parser_init(&parser_, HTTP_REQUEST);
+    parser_.data = this;
+    size_t used = http_parser_execute(&parser_, &settings_, head_storage_.data(), len);
+    http_errno err = HTTP_PARSER_ERRNO(&parser_);
+    if ((err != HPE_OK && err != HPE_PAUSED) || used != len)
+        return fail(400, http_errno_description(err)), false;
+    head_.method_id = parser_.method;
+
+    if (Verdict v = check_semantics(head_, limits_.body); !v) return fail(v.status, v.reason), false;
+    // Both readings must agree on the framing, or the request is ambiguous.
+    bool parser_chunked = parser_.flags & F_CHUNKED;
+    bool agree = head_.framing == BodyFraming::Chunked
+                     ? parser_chunked
+                     : !parser_chunked && (head_.framing == BodyFraming::None) == message_complete_;
+    if (!agree) return fail(400, "ambiguous message framing"), false;
+
+    terminate_views(head_storage_, head_);
+    state_ = State::Body;
+    return true;
+}
+
+RequestParser::Event RequestParser::parse_body()
+{
+    for (;;) {
+        if (pending_next_ < pending_.size()) {
+            chunk_ = pending_[pending_next_++];
+            return Event::Body;
+        }
+        pending_.clear();
+        pending_next_ = 0;
+        if (message_complete_) {
+            state_ = State::Done;
+            return Event::End;
+        }
+        if (pos_ == end_) {
+            if (eof_) return fail(400, "connection closed inside the request body");
+            return Event::NeedMore;
+        }
+        size_t used = http_parser_execute(&parser_, &settings_, buf_.data() + pos_, end_ - pos_);
+        http_errno err = HTTP_PARSER_ERRNO(&parser_);
+        if (err != HPE_OK && err != HPE_PAUSED) return fail(400, http_errno_description(err));
+        pos_ += used;
+        request_bytes_ += used;
+        if (limits_.body != 0 && body_received_ > limits_.body)
+            return fail(413, "body larger than LimitRequestBody");
+    }
+}
+
+int RequestParser::on_body(http_parser *p, const char *at, size_t len)
+{
+    auto *self = static_cast<RequestParser *>(p->data);
+    self->pending_.emplace_back(at, len);
+    self->body_received_ += len;
+    return 0;
+}
+
+int RequestParser::on_message_complete(http_parser *p)
+{
+    auto *self = static_cast<RequestParser *>(p->data);
+    self->message_complete_ = true;
+    http_parser_pause(p, 1);  // stop here: pipelined bytes belong to the next request
+    return 0;
+}
+
+}  // namespace mh::http

@@ -1,0 +1,107 @@
+// The request side of the HTTP/1.1 engine: bytes in, events out.
+//
+// No socket I/O: the driver reads into input_space(), commits what it read,
+// and calls next() until it says NeedMore. The parser stops at every event,
+// so it can be resumed at any byte boundary and pipelined requests come out
+// one at a time, in order.
+//
+// Framing is validated strictly (RFC 9112) before anything else looks at the
+// request: that is what keeps request smuggling out.
+#pragma once
+
+#include <http_parser.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request_head.h"
+
+namespace mh::http {
+
+struct Limits {
+    size_t request_line = 8190;    // LimitRequestLine
+    size_t field_size = 8190;      // LimitRequestFieldSize
+    unsigned fields = 100;         // LimitRequestFields
+    uint64_t body = 1073741824;    // LimitRequestBody, 0 = unlimited
+};
+
+class RequestParser {
+public:
+    enum class Event {
+        NeedMore,  // feed more bytes (input_space/commit)
+        Head,      // head() holds a new request
+        Body,      // body_chunk() holds the next piece of the body
+        End,       // the request (and its body) is complete
+        Error,     // error_status() says what to answer; the connection must close
+    };
+
+    explicit RequestParser(const Limits &limits);
+    RequestParser(const RequestParser &) = delete;
+    RequestParser &operator=(const RequestParser &) = delete;
+
+    // Room for at least `min` more bytes of input. Invalidates body_chunk().
+    std::span<char> input_space(size_t min = 4096);
+    void commit(size_t n);
+    // The peer closed its side: a request cut short becomes an Error.
+    void end_of_input();
+
+    Event next();
+
+    const RequestHead &head() const { return head_; }
+    std::string_view body_chunk() const { return chunk_; }
+    uint64_t body_received() const { return body_received_; }
+    int error_status() const { return error_status_; }
+    const char *error_reason() const { return error_reason_; }
+
+    // Bytes received but not yet parsed (a pipelined request, say).
+    bool has_buffered_input() const { return end_ > pos_; }
+    // True when some of the current request head has arrived.
+    bool head_started() const { return state_ == State::Head && end_ > pos_; }
+    bool in_body() const { return state_ == State::Body; }
+    // Tighten or loosen LimitRequestBody for the current request (per-directory value).
+    void set_body_limit(uint64_t limit) { limits_.body = limit; }
+    // Bytes of the current request seen so far (head and body, as sent).
+    uint64_t request_bytes() const { return request_bytes_; }
+
+private:
+    enum class State { Head, Body, Done, Failed };
+
+    Event parse_head();
+    Event parse_body();
+    Event fail(int status, const char *reason);
+    size_t find_head_end(size_t &line_error_status);
+    bool take_head(size_t head_len);
+
+    static int on_body(http_parser *, const char *, size_t);
+    static int on_message_complete(http_parser *);
+
+    Limits limits_;
+    const Limits defaults_;
+    std::vector<char> buf_;
+    size_t pos_ = 0;         // first unparsed byte
+    size_t end_ = 0;         // end of received bytes
+    size_t scanned_ = 0;     // how far the head scan has looked (relative to pos_)
+    unsigned header_lines_ = 0;
+    bool eof_ = false;
+
+    State state_ = State::Head;
+    RequestHead head_;
+    std::string head_storage_;  // copy of the head; head_ views point here
+    http_parser parser_;
+    http_parser_settings settings_;
+    std::string_view chunk_;
+    std::vector<std::string_view> pending_;  // body pieces from one parser run
+    size_t pending_next_ = 0;
+    bool message_complete_ = false;
+    uint64_t body_received_ = 0;
+    uint64_t request_bytes_ = 0;
+
+    int error_status_ = 0;
+    const char *error_reason_ = "";
+};
+
+}  // namespace mh::http

@@ -1,0 +1,74 @@
+#include "logging.h"
+
+#include <atomic>
+#include <cstdarg>
+#include <cstdio>
+#include <mutex>
+
+#include "connection/connection.h"
+#include "log/error_log.h"
+#include "request/request.h"
+
+namespace mh::log {
+namespace {
+
+std::atomic<int> g_level{MH_LOG_WARNING};
+std::map<std::string, int> g_per_module;  // replaced only in the master, between generations
+
+}  // namespace
+
+void set_levels(int level, const std::map<std::string, int> &per_module)
+{
+    g_level = level;
+    g_per_module = per_module;
+}
+
+bool enabled(const char *module, int level)
+{
+    if (!g_per_module.empty() && module) {
+        auto it = g_per_module.find(module);
+        if (it != g_per_module.end()) return level <= it->second;
+    }
+    return level <= g_level.load(std::memory_order_relaxed);
+}
+
+void vwrite(const char *module, int level, int os_errno, const char *client, const char *fmt, va_list ap)
+{
+    if (!enabled(module, level)) return;
+    char msg[4096];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    ErrorLine line;
+    line.level = level;
+    line.module = module ? module : "core";
+    line.os_errno = os_errno;
+    line.client = client ? client : "";
+    line.message = msg;
+    ErrorLog::write(line);
+}
+
+void server_error(const char *module, int level, int os_errno, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwrite(module, level, os_errno, nullptr, fmt, ap);
+    va_end(ap);
+}
+
+void request_error(const mh_request &r, int level, int os_errno, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwrite("core", level, os_errno, r.conn ? r.conn->client_text() : nullptr, fmt, ap);
+    va_end(ap);
+}
+
+std::string module_log_name(const char *source)
+{
+    std::string name = source ? source : "";
+    if (size_t slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
+    if (name.rfind("mod_", 0) == 0) name.erase(0, 4);
+    if (size_t dot = name.find('.'); dot != std::string::npos) name.resize(dot);
+    return name;
+}
+
+}  // namespace mh::log

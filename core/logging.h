@@ -1,0 +1,27 @@
+// Writing to the ErrorLog from the core and from modules, with LogLevel
+// (global and per module) deciding what is written.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "modhttpd/api.h"
+
+struct mh_request;
+
+namespace mh::log {
+
+// The levels in force (from the running configuration).
+void set_levels(int level, const std::map<std::string, int> &per_module);
+bool enabled(const char *module, int level);
+
+void server_error(const char *module, int level, int os_errno, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void request_error(const mh_request &r, int level, int os_errno, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void vwrite(const char *module, int level, int os_errno, const char *client, const char *fmt, va_list ap);
+
+// A module's short name for log lines: "mod_status.c" -> "status".
+std::string module_log_name(const char *source);
+
+}  // namespace mh::log

@@ -1,0 +1,178 @@
+#include "master/master.h"
+
+#include <signal.h>
+#include <uv.h>
+
+#include <array>
+
+#include "logging.h"
+#include "master/pid_file.h"
+#include "master/runtime.h"
+#include "master/single_process.h"
+#include "master/startup.h"
+#include "scoreboard.h"
+#include "server.h"
+#include "server_identity.h"
+
+namespace mh::master {
+namespace {
+
+struct State {
+    Options opts;
+    std::unique_ptr<mh_server> current;
+    std::unique_ptr<mh_server> previous;  // kept one generation: the MPM may still look at it
+    std::array<uv_signal_t, 5> signals{};
+    uv_timer_t shutdown_timer{};
+    bool stopping = false;
+    bool closed = false;
+};
+State *g = nullptr;
+
+const mh_mpm &mpm_of(const mh_server &s) { return *s.mpm->desc->mpm; }
+
+void close_handles()
+{
+    if (g->closed) return;
+    g->closed = true;
+    for (uv_signal_t &s : g->signals) uv_close(reinterpret_cast<uv_handle_t *>(&s), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t *>(&g->shutdown_timer), nullptr);
+}
+
+void stop(bool graceful)
+{
+    if (g->stopping && graceful) return;
+    g->stopping = true;
+    mh_server &s = *g->current;
+    mpm_of(s).stop(&s, graceful ? MH_STOP_GRACEFUL : MH_STOP_NOW);
+    int timeout = s.core.graceful_shutdown_timeout;
+    if (graceful && timeout > 0 && !g->closed)
+        uv_timer_start(&g->shutdown_timer, [](uv_timer_t *) {
+            log::server_error("core", MH_LOG_NOTICE, 0, "GracefulShutdownTimeout reached: stopping the remaining children");
+            stop(false);
+        }, uint64_t(timeout) * 1000, 0);
+}
+
+void restart(bool graceful)
+{
+    if (g->stopping) return;
+    ConfigureOptions co = g->opts.config;
+    co.restarting = true;
+    runtime::set_warnings_to_console(false);
+    std::unique_ptr<mh_server> next;
+    try {
+        next = configure(co, g->current->generation + 1);
+    } catch (const config::Error &e) {
+        log::server_error("core", MH_LOG_ERR, 0,
+                          "AH00526: %s -- the configuration was not reloaded; the server goes on with the previous one",
+                          e.full_message().c_str());
+        return;
+    }
+    if (next->mpm->loaded != g->current->mpm->loaded) {
+        log::server_error("core", MH_LOG_ERR, 0,
+                          "AH00534: Configuration error: The MPM cannot be changed during restart (%s to %s); "
+                          "the server goes on with %s. Stop and start it to change the MPM.",
+                          g->current->mpm->loaded->symbol.c_str(), next->mpm->loaded->symbol.c_str(),
+                          g->current->mpm->loaded->symbol.c_str());
+        return;
+    }
+    std::string err;
+    if (!startup::bind_listeners(*next, err) || !startup::open_access_logs(*next, err) ||
+        !startup::run_post_config(*next, err) || !startup::open_error_log(*next, err)) {
+        log::server_error("core", MH_LOG_ERR, 0, "%s -- the server goes on with the previous configuration", err.c_str());
+        return;
+    }
+    int generation = runtime::generation() + 1;
+    runtime::set_generation(generation);
+    if (scoreboard::Global *sb = scoreboard::global()) {
+        sb->mpm_generation = generation;
+        sb->config_generation.fetch_add(1);
+    }
+    if (!graceful) scoreboard::reset();
+    runtime::set_current(next.get());
+    g->previous = std::move(g->current);
+    g->current = std::move(next);
+    mh_server &s = *g->current;
+    if (mpm_of(s).start(&s, graceful ? MH_RESTART_GRACEFUL : MH_RESTART_HARD) != 0) {
+        log::server_error("core", MH_LOG_EMERG, 0, "AH02818: MPM run failed, exiting");
+        stop(false);
+        return;
+    }
+    log::server_error("core", MH_LOG_NOTICE, 0, "AH00163: %s configured -- resuming normal operations", server_version());
+}
+
+void on_signal(uv_signal_t *, int signum)
+{
+    switch (signum) {
+    case SIGTERM:
+    case SIGINT:
+        log::server_error("core", MH_LOG_NOTICE, 0, "AH00169: caught SIG%s, shutting down", signum == SIGTERM ? "TERM" : "INT");
+        stop(false);
+        break;
+    case SIGHUP:
+        log::server_error("core", MH_LOG_NOTICE, 0, "AH00173: SIGHUP received.  Attempting to restart");
+        restart(false);
+        break;
+    case SIGUSR1:
+        log::server_error("core", MH_LOG_NOTICE, 0, "AH00171: Graceful restart requested, doing restart");
+        restart(true);
+        break;
+    case SIGWINCH:
+        log::server_error("core", MH_LOG_NOTICE, 0, "AH00170: caught SIGWINCH, shutting down gracefully");
+        stop(true);
+        break;
+    }
+}
+
+}  // namespace
+
+int run(std::unique_ptr<mh_server> first, const Options &opts)
+{
+    State state;
+    g = &state;
+    state.opts = opts;
+    state.current = std::move(first);
+    mh_server &s = *state.current;
+    runtime::set_current(&s);
+    runtime::set_generation(0);
+    runtime::set_on_mpm_stopped([] {
+        if (g->stopping) close_handles();
+    });
+    signal(SIGPIPE, SIG_IGN);
+
+    uv_loop_t *loop = runtime::loop();
+    const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGWINCH};
+    for (size_t i = 0; i < state.signals.size(); ++i) {
+        uv_signal_init(loop, &state.signals[i]);
+        uv_signal_start(&state.signals[i], on_signal, sigs[i]);
+    }
+    uv_timer_init(loop, &state.shutdown_timer);
+
+    std::string pid_path = s.core.pid_file;
+    pid_file::write(pid_path);
+    if (mpm_of(s).start(&s, MH_START_FIRST) != 0) {
+        log::server_error("core", MH_LOG_EMERG, 0, "AH02818: MPM run failed, exiting");
+        close_handles();
+        uv_run(loop, UV_RUN_DEFAULT);
+        pid_file::remove(pid_path);
+        return 1;
+    }
+    if (scoreboard::Global *sb = scoreboard::global()) sb->config_generation = 1;
+    log::server_error("core", MH_LOG_NOTICE, 0, "AH00163: %s configured -- resuming normal operations", server_version());
+    log::server_error("core", MH_LOG_NOTICE, 0, "AH00094: Command line: '%s'", opts.command_line.c_str());
+
+    uv_run(loop, UV_RUN_DEFAULT);
+    pid_file::remove(g->current->core.pid_file);
+    g = nullptr;
+    return 0;
+}
+
+int run_single_process(std::unique_ptr<mh_server> first)
+{
+    mh_server &s = *first;
+    runtime::set_current(&s);
+    signal(SIGPIPE, SIG_IGN);
+    if (mpm_of(s).run_single_process == nullptr) return serve_in_this_process(s);
+    return mpm_of(s).run_single_process(&s) == 0 ? 0 : 1;
+}
+
+}  // namespace mh::master

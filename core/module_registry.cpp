@@ -1,0 +1,110 @@
+#include "module_registry.h"
+
+#include <cstdio>
+#include <cstring>
+#include <list>
+
+#include "config/config_tree.h"
+
+namespace mh {
+namespace {
+
+// Every library loaded so far; std::list keeps references stable.
+std::list<LoadedModule> &registry()
+{
+    static std::list<LoadedModule> modules;
+    return modules;
+}
+
+// Boost.DLL appends the loader's message as "(dlerror system message: ...)".
+std::string loader_message(const std::exception &e)
+{
+    std::string what = e.what();
+    const std::string tag = "(dlerror system message: ";
+    size_t at = what.find(tag);
+    if (at == std::string::npos) return what;
+    std::string msg = what.substr(at + tag.size());
+    if (!msg.empty() && msg.back() == ')') msg.pop_back();
+    return msg;
+}
+
+std::string hex32(uint32_t v)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%08x", v);
+    return buf;
+}
+
+}  // namespace
+
+std::string source_base_name(const char *source)
+{
+    if (source == nullptr) return "";
+    const char *slash = strrchr(source, '/');
+    return slash ? slash + 1 : source;
+}
+
+std::string check_descriptor(const mh_module *m, const std::string &symbol, const std::string &path)
+{
+    if (m->magic != MH_MODULE_MAGIC)
+        return "API module structure '" + symbol + "' in file " + path +
+               " is garbled - expected signature " + hex32(MH_MODULE_MAGIC) + " but saw " +
+               hex32(m->magic) +
+               " - perhaps this is not a modhttpd module DSO, or was compiled for a "
+               "different modhttpd version?";
+    if (m->abi_major != MH_ABI_MAJOR) {
+        std::string name = source_base_name(m->source);
+        if (name.empty()) name = symbol;
+        return "Module \"" + name + "\" (" + symbol + " in " + path +
+               ") is not compatible with this version of modhttpd (module built for ABI " +
+               std::to_string(m->abi_major) + "." + std::to_string(m->abi_minor) +
+               ", this server has ABI " + std::to_string(MH_ABI_MAJOR) + "." +
+               std::to_string(MH_ABI_MINOR) +
+               "). Rebuild it against this server's headers or contact its vendor.";
+    }
+    if (m->struct_size < offsetof(mh_module, commands))
+        return "API module structure '" + symbol + "' in file " + path +
+               " is garbled - its size field says " + std::to_string(m->struct_size) + " bytes";
+    return "";
+}
+
+LoadedModule &load_module(const std::string &symbol, const std::string &path)
+{
+    for (LoadedModule &m : registry())
+        if (m.symbol == symbol && m.path == path) return m;
+
+    boost::dll::shared_library library;
+    try {
+        // Resolve every symbol now: a module with a missing dependency fails
+        // here, with the loader's message, rather than at its first request.
+        library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception &e) {
+        throw config::Error("Cannot load " + path + " into server: " + loader_message(e));
+    }
+    if (!library.has(symbol))
+        throw config::Error("Can't locate API module structure `" + symbol + "' in file " + path +
+                            ": " + path + ": undefined symbol: " + symbol);
+    const mh_module *address = &library.get<const mh_module>(symbol);
+    if (std::string err = check_descriptor(address, symbol, path); !err.empty())
+        throw config::Error(err);
+
+    LoadedModule &m = registry().emplace_back();
+    m.symbol = symbol;
+    m.path = path;
+    m.library = std::move(library);
+    m.address = address;
+    // A module built against an older minor has a shorter descriptor: the
+    // fields it does not know stay zero.
+    memcpy(&m.desc, address, std::min<size_t>(address->struct_size, sizeof(mh_module)));
+    m.desc.struct_size = sizeof(mh_module);
+    m.source = source_base_name(m.desc.source);
+    if (m.desc.mpm != nullptr) {
+        const mh_mpm *mpm = m.desc.mpm;
+        memcpy(&m.mpm, mpm, std::min<size_t>(mpm->struct_size, sizeof(mh_mpm)));
+        m.mpm.struct_size = sizeof(mh_mpm);
+        m.desc.mpm = &m.mpm;
+    }
+    return m;
+}
+
+}  // namespace mh

@@ -1,0 +1,56 @@
+#include "request/error_page.h"
+
+#include "connection/connection.h"
+#include "http/request_head.h"
+#include "http/status.h"
+#include "request/response.h"
+#include "server.h"
+#include "server_identity.h"
+#include "util/escape.h"
+
+namespace mh {
+namespace {
+
+std::string explanation(const mh_request &r, int status)
+{
+    std::string method = escape_html(r.method);
+    switch (status) {
+    case 301: case 302: case 303: case 307: case 308: {
+        const char *loc = response::header_out(r, "Location");
+        return "<p>The document has moved <a href=\"" + escape_html(loc ? loc : "") + "\">here</a>.</p>\n";
+    }
+    case 400: return "<p>Your browser sent a request that this server could not understand.<br />\n</p>\n";
+    case 403: return "<p>You don't have permission to access this resource.</p>\n";
+    case 404: return "<p>The requested URL was not found on this server.</p>\n";
+    case 405: return "<p>The requested method " + method + " is not allowed for this URL.</p>\n";
+    case 408: return "<p>Server timeout waiting for the HTTP request from the client.</p>\n";
+    case 411: return "<p>A request of the requested method " + method + " requires a valid Content-length.<br />\n</p>\n";
+    case 412: return "<p>The precondition on the request for this URL evaluated to false.</p>\n";
+    case 413: return "<p>The requested resource does not allow request data with " + method +
+                     " requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n</p>\n";
+    case 414: return "<p>The requested URL's length exceeds the capacity\nlimit for this server.<br />\n</p>\n";
+    case 416: return "<p>None of the range-specifier values in the Range\nrequest-header field overlap the current extent\nof the selected resource.</p>\n";
+    case 417: return "<p>The expectation given in the Expect request-header\nfield could not be met by this server.</p>\n";
+    case 431: return "<p>Your browser sent a request whose header fields exceed the limits of this server.</p>\n";
+    case 500: return "<p>The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.</p>\n";
+    case 501: return "<p>" + method + " not supported for current URL.<br />\n</p>\n";
+    case 503: return "<p>The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\nproblems. Please try again later.</p>\n";
+    case 505: return "<p>The server does not support the HTTP protocol version used in the request.</p>\n";
+    default: return "<p>The server could not complete your request.</p>\n";
+    }
+}
+
+}  // namespace
+
+std::string error_page(const mh_request &r, int status)
+{
+    std::string title = std::to_string(status) + " " + http::reason_phrase(status);
+    std::string page = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>" + title +
+                       "</title>\n</head><body>\n<h1>" + http::reason_phrase(status) + "</h1>\n" +
+                       explanation(r, status) + "<hr>\n<address>" + std::string(server_banner(*r.server)) +
+                       " Server at " + escape_html(server_hostname(*r.server)) + " Port " +
+                       std::to_string(r.conn ? r.conn->local_port() : 0) + "</address>\n</body></html>\n";
+    return page;
+}
+
+}  // namespace mh

@@ -1,0 +1,86 @@
+#include "request/request_log.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "connection/connection.h"
+#include "hooks.h"
+#include "http/request_head.h"
+#include "log/access_log.h"
+#include "request/response.h"
+#include "scoreboard.h"
+#include "server.h"
+
+namespace mh {
+namespace {
+
+const char *header_in(const void *ctx, std::string_view name)
+{
+    const auto *r = static_cast<const mh_request *>(ctx);
+    if (r->head == nullptr) return nullptr;
+    std::string_view v = r->head->header(name);
+    return v.data();  // NUL-terminated in the head's storage
+}
+
+const char *header_out(const void *ctx, std::string_view name)
+{
+    const auto *r = static_cast<const mh_request *>(ctx);
+    if (http::iequals(name, "Content-Type")) return r->content_type;
+    return response::header_out(*r, name);
+}
+
+void write_access_logs(mh_request &r, int64_t now)
+{
+    Connection &c = *r.conn;
+    log::RequestFacts f;
+    f.client_ip = c.client_ip();
+    f.client_port = c.client_port();
+    f.local_ip = c.local_ip();
+    f.local_port = c.local_port();
+    f.start_us = r.start_us;
+    f.duration_us = now - r.start_us;
+    f.request_line = r.request_line;
+    f.method = r.method;
+    f.path = r.path;
+    std::string query = r.query ? std::string("?") + r.query : std::string();
+    f.query = query;
+    f.protocol = r.protocol;
+    f.server_name = r.hostname;
+    f.filename = r.filename ? r.filename : "";
+    f.handler = r.handler ? r.handler : "";
+    f.original_status = r.original_status ? r.original_status : r.status;
+    f.final_status = r.status;
+    f.body_bytes = r.body_sent;
+    f.bytes_in = c.parser().request_bytes();
+    f.bytes_out = r.bytes_out;
+    f.keepalive_count = r.keepalive_count;
+    f.connection_status = c.aborted() ? 'X' : r.keep_alive ? '+' : '-';
+    f.pid = getpid();
+    f.tid = static_cast<unsigned long>(syscall(SYS_gettid));
+    f.header_in = header_in;
+    f.header_out = header_out;
+    f.header_ctx = &r;
+
+    thread_local std::string line;
+    for (OpenCustomLog &log : r.server->access_logs) {
+        line.clear();
+        log.format.render(f, line);
+        log.file->write_line(line);
+    }
+}
+
+}  // namespace
+
+void log_request(mh_request &r)
+{
+    mh_slot *slot = r.conn->slot();
+    if (slot) slot->state.store(MH_WORKER_LOG, std::memory_order_relaxed);
+    int64_t now = scoreboard::now_us();
+    if (!r.server->access_logs.empty()) write_access_logs(r, now);
+    run_all(r.server->hooks.log_transaction, &r);
+    if (slot) scoreboard::request_finished(slot, r.body_sent, now);
+}
+
+}  // namespace mh

@@ -1,0 +1,217 @@
+#include "request/response.h"
+
+#include <strings.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "connection/connection.h"
+#include "http/http_date.h"
+#include "http/status.h"
+#include "request/error_page.h"
+#include "scoreboard.h"
+#include "server.h"
+#include "server_identity.h"
+
+namespace mh::response {
+namespace {
+
+constexpr uint64_t kKeepWithUnreadBody = 1 << 20;
+constexpr int64_t kReadSmallFile = 32768;  // below this, pread beats a separate sendfile
+
+bool without_body(int status) { return status < 200 || status == 204 || status == 304; }
+
+void append_number(std::string &out, uint64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
+    out.append(buf, static_cast<size_t>(n));
+}
+
+bool decide_keep_alive(mh_request &r)
+{
+    Connection &c = *r.conn;
+    const CoreServerConfig &core = r.server->core;
+    if (r.head == nullptr || !r.head->keep_alive || !core.keep_alive || c.stopping() || c.aborted())
+        return false;
+    if (core.max_keep_alive_requests > 0 && c.requests_served() + 1 >= unsigned(core.max_keep_alive_requests))
+        return false;
+    if (r.head->framing != http::BodyFraming::None && !r.body_done) {
+        // What the handler left unread is read and dropped later, if it is small.
+        if (r.body_failed) return false;
+        if (r.head->expect_continue && !r.continue_sent) return false;
+        if (r.head->framing == http::BodyFraming::Chunked) return false;
+        if (r.head->content_length - c.parser().body_received() > kKeepWithUnreadBody) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+const char *header_out(const mh_request &r, std::string_view name)
+{
+    for (const auto &[n, v] : r.headers_out)
+        if (strlen(n) == name.size() && strncasecmp(n, name.data(), name.size()) == 0) return v;
+    return nullptr;
+}
+
+void unset_header_out(mh_request &r, std::string_view name)
+{
+    std::erase_if(r.headers_out, [&](const auto &h) {
+        return strlen(h.first) == name.size() && strncasecmp(h.first, name.data(), name.size()) == 0;
+    });
+}
+
+void set_header_out(mh_request &r, const char *name, const char *value)
+{
+    unset_header_out(r, name);
+    r.headers_out.emplace_back(name, value);
+}
+
+void send_headers(mh_request &r)
+{
+    if (r.headers_sent) return;
+    r.headers_sent = true;
+    bool http11 = r.head == nullptr || r.head->version() >= 1001;
+    bool keep = decide_keep_alive(r);
+    bool body_allowed = !without_body(r.status);
+    if (body_allowed && !r.header_only && r.content_length < 0) {
+        if (http11) r.chunked = true;
+        else keep = false;  // HTTP/1.0 without a length: the close ends the body
+    }
+    r.keep_alive = keep;
+
+    thread_local std::string head;
+    head.clear();
+    head += "HTTP/1.1 ";
+    append_number(head, static_cast<uint64_t>(r.status));
+    head += ' ';
+    head += http::reason_phrase(r.status);
+    head += "\r\nDate: ";
+    head += http::current_http_date();
+    head += "\r\nServer: ";
+    head += server_banner(*r.server);
+    head += "\r\n";
+    for (const auto &[name, value] : r.headers_out) {
+        head += name;
+        head += ": ";
+        head += value;
+        head += "\r\n";
+    }
+    if (body_allowed) {
+        if (r.content_type) {
+            head += "Content-Type: ";
+            head += r.content_type;
+            head += "\r\n";
+        }
+        if (r.chunked) {
+            head += "Transfer-Encoding: chunked\r\n";
+        } else if (r.content_length >= 0) {
+            head += "Content-Length: ";
+            append_number(head, static_cast<uint64_t>(r.content_length));
+            head += "\r\n";
+        }
+    }
+    if (!keep) head += "Connection: close\r\n";
+    else if (!http11) head += "Connection: keep-alive\r\n";
+    head += "\r\n";
+    r.bytes_out += head.size();
+    if (r.conn->slot()) r.conn->slot()->state.store(MH_WORKER_WRITE, std::memory_order_relaxed);
+    r.conn->send(head);
+}
+
+int write(mh_request &r, std::string_view data)
+{
+    send_headers(r);
+    Connection &c = *r.conn;
+    if (r.header_only || without_body(r.status) || data.empty()) return c.aborted() ? -1 : 0;
+    if (!r.chunked && r.content_length >= 0) {
+        // Never send more than the announced length: that would corrupt the
+        // next response on this connection.
+        uint64_t room = static_cast<uint64_t>(r.content_length) - r.body_sent;
+        if (data.size() > room) data = data.substr(0, room);
+    }
+    bool ok;
+    if (r.chunked) {
+        char size[24];
+        int n = snprintf(size, sizeof size, "%zx\r\n", data.size());
+        ok = c.send_pair(std::string_view(size, size_t(n)), data) && c.send("\r\n");
+        r.bytes_out += size_t(n) + 2;
+    } else {
+        ok = c.send(data);
+    }
+    r.body_sent += data.size();
+    r.bytes_out += data.size();
+    return ok ? 0 : -1;
+}
+
+int send_file(mh_request &r, int fd, int64_t offset, int64_t length)
+{
+    send_headers(r);
+    Connection &c = *r.conn;
+    if (r.header_only || without_body(r.status) || length <= 0) return c.aborted() ? -1 : 0;
+    if (length <= kReadSmallFile) {
+        // One copy of a small file is cheaper than a second system call, and
+        // lets pipelined responses leave in one write.
+        char buf[kReadSmallFile];
+        ssize_t got = pread(fd, buf, static_cast<size_t>(length), offset);
+        if (got != length) return -1;
+        return write(r, std::string_view(buf, static_cast<size_t>(got)));
+    }
+    bool ok;
+    if (r.chunked) {
+        char size[24];
+        int n = snprintf(size, sizeof size, "%llx\r\n", static_cast<unsigned long long>(length));
+        ok = c.send(std::string_view(size, size_t(n))) && c.send_file(fd, offset, length) && c.send("\r\n");
+        r.bytes_out += size_t(n) + 2;
+    } else {
+        ok = c.send_file(fd, offset, length);
+    }
+    r.body_sent += static_cast<uint64_t>(length);
+    r.bytes_out += static_cast<uint64_t>(length);
+    return ok ? 0 : -1;
+}
+
+int flush(mh_request &r) { return r.conn->flush() ? 0 : -1; }
+
+void finish(mh_request &r)
+{
+    if (!r.headers_sent) {
+        if (r.content_length < 0) r.content_length = 0;
+        send_headers(r);
+    }
+    if (r.header_only || without_body(r.status)) return;
+    if (r.chunked) {
+        r.conn->send("0\r\n\r\n");
+        r.bytes_out += 5;
+    } else if (r.content_length >= 0 && r.body_sent < static_cast<uint64_t>(r.content_length)) {
+        // The handler sent less than it announced: only a close tells the client.
+        r.keep_alive = false;
+    }
+}
+
+void send_error(mh_request &r, int status)
+{
+    if (r.headers_sent) {
+        r.keep_alive = false;
+        finish(r);
+        return;
+    }
+    if (r.original_status == 0) r.original_status = status;
+    r.status = status;
+    // Keep only what belongs to the error itself.
+    std::erase_if(r.headers_out, [](const auto &h) {
+        for (const char *keep : {"Allow", "Location", "WWW-Authenticate", "Retry-After", "Content-Range"})
+            if (strcasecmp(h.first, keep) == 0) return false;
+        return true;
+    });
+    std::string body = error_page(r, status);
+    r.content_type = "text/html; charset=iso-8859-1";
+    r.content_length = static_cast<int64_t>(body.size());
+    r.chunked = false;
+    write(r, body);
+    finish(r);
+}
+
+}  // namespace mh::response

@@ -1,0 +1,30 @@
+// Writing the response: status line and headers (once), the body framed by
+// Content-Length or chunked encoding, HEAD without a body, error pages.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "request/request.h"
+
+namespace mh::response {
+
+// Sends the status line and headers if they have not gone out yet, and
+// decides whether the connection stays open.
+void send_headers(mh_request &r);
+// Body output; 0, or -1 once the client is gone.
+int write(mh_request &r, std::string_view data);
+int send_file(mh_request &r, int fd, int64_t offset, int64_t length);
+// Writes out what is queued; 0, or -1 once the client is gone.
+int flush(mh_request &r);
+// Ends the response: headers if none went out, the last chunk, the flush.
+void finish(mh_request &r);
+// Replaces the response with Apache's error page for `status` and finishes it.
+void send_error(mh_request &r, int status);
+
+// Header helpers (case-insensitive names).
+const char *header_out(const mh_request &r, std::string_view name);
+void set_header_out(mh_request &r, const char *name, const char *value);
+void unset_header_out(mh_request &r, std::string_view name);
+
+}  // namespace mh::response
