@@ -23,9 +23,10 @@ std::string loader_message(const std::exception &e)
     const std::string tag = "(dlerror system message: ";
     size_t at = what.find(tag);
     if (at == std::string::npos) return what;
-    std::string msg = what.substr(at + tag.size());
-    if (!msg.empty() && msg.back() == ')') msg.pop_back();
-    return msg;
+    // After it comes ": <error code text>"; the loader's text ends at the last ')'.
+    size_t end = what.rfind(')');
+    if (end == std::string::npos || end < at) return what;
+    return what.substr(at + tag.size(), end - at - tag.size());
 }
 
 std::string hex32(uint32_t v)

@@ -1,0 +1,244 @@
+"""Starts the real modhttpd binary in a throw-away ServerRoot and talks to it.
+
+Every integration test goes through Server: it writes a configuration, links
+the built modules into <root>/modules, starts `modhttpd -D FOREGROUND` on a
+free port of 127.0.0.1 and stops it (and checks it is gone) afterwards.
+"""
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("MODHTTPD_BUILD", SOURCE / "build")).resolve()
+BINARY = BUILD / "core" / "modhttpd"
+
+# LoadModule symbol -> shared object in the build tree.
+MODULES = {
+    "mpm_prefork_module": "mpm_prefork/mod_mpm_prefork.so",
+    "mpm_worker_module": "mpm_worker/mod_mpm_worker.so",
+    "static_module": "modules/static/mod_static.so",
+    "status_module": "modules/status/mod_status.so",
+}
+# Test-only modules (tests/modules) are found by file name.
+TEST_MODULES_DIR = BUILD / "tests" / "modules"
+
+
+def module_file(symbol):
+    if symbol in MODULES:
+        return BUILD / MODULES[symbol]
+    name = "mod_" + symbol[: -len("_module")] + ".so"
+    return TEST_MODULES_DIR / name
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, root, mpm="prefork", modules=("static_module",), config="",
+                 port=None, extra_listen=(), log_level="info", mime=True):
+        self.root = Path(root)
+        self.mpm = mpm
+        self.port = port or free_port()
+        self.proc = None
+        for d in ("etc", "logs", "modules", "htdocs"):
+            (self.root / d).mkdir(parents=True, exist_ok=True)
+        if mime:
+            shutil.copy(SOURCE / "etc" / "mime.types", self.root / "etc" / "mime.types")
+        self.modules = ["mpm_%s_module" % mpm] + list(modules)
+        lines = []
+        for symbol in self.modules:
+            src = module_file(symbol)
+            dst = self.root / "modules" / src.name
+            if not dst.exists():
+                dst.symlink_to(src)
+            lines.append("LoadModule %s modules/%s" % (symbol, src.name))
+        lines += [
+            "Listen 127.0.0.1:%d" % self.port,
+            *["Listen %s" % l for l in extra_listen],
+            "ServerName 127.0.0.1",
+            "ErrorLog logs/error_log",
+            "LogLevel %s" % log_level,
+            "CustomLog logs/access_log combined",
+            "PidFile logs/modhttpd.pid",
+            config,
+        ]
+        self.conf = self.root / "etc" / "modhttpd.conf"
+        self.conf.write_text("\n".join(lines) + "\n")
+
+    # ---- files -------------------------------------------------------------
+    @property
+    def docroot(self):
+        return self.root / "htdocs"
+
+    def write(self, relpath, content, mode=None):
+        p = self.docroot / relpath
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode()
+        p.write_bytes(content)
+        if mode is not None:
+            os.chmod(p, mode)
+        return p
+
+    def error_log(self):
+        p = self.root / "logs" / "error_log"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    def access_log(self):
+        p = self.root / "logs" / "access_log"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    # ---- process -----------------------------------------------------------
+    def command(self, *args):
+        return [str(BINARY), "-d", str(self.root), "-f", "etc/modhttpd.conf", *args]
+
+    def run(self, *args, timeout=30):
+        """Runs modhttpd with this root and the given flags (-t, -M, -k ...)."""
+        return subprocess.run(self.command(*args), capture_output=True, text=True, timeout=timeout)
+
+    def start(self, *args, wait=True, timeout=15):
+        self.stderr_path = self.root / "logs" / "stderr"
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(self.command("-D", "FOREGROUND", *args),
+                                     stdout=self._stderr, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("modhttpd exited with %s\n%s\n%s" % (
+                    self.proc.returncode, self.stderr_path.read_text(errors="replace"), self.error_log()))
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    s.settimeout(2)
+                    if s.recv(12).startswith(b"HTTP/1.1"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("modhttpd did not answer on port %d\n%s" % (self.port, self.error_log()))
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def signal(self, sig):
+        os.kill(self.proc.pid, sig)
+
+    def stop(self, timeout=20):
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError("modhttpd did not stop within %ss" % timeout)
+        return self.proc.returncode
+
+    def children(self):
+        """PIDs whose parent is the master."""
+        out = []
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid and fields[0] != "Z":
+                out.append(int(d.name))
+        return sorted(out)
+
+    # ---- HTTP --------------------------------------------------------------
+    def connect(self, timeout=10):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        return s
+
+    def raw(self, data, timeout=5, half_close=False):
+        """Sends bytes, returns everything the server sends until it closes
+        (or `timeout` seconds of silence)."""
+        with self.connect(timeout) as s:
+            s.sendall(data)
+            if half_close:
+                s.shutdown(socket.SHUT_WR)
+            chunks = []
+            try:
+                while True:
+                    b = s.recv(65536)
+                    if not b:
+                        break
+                    chunks.append(b)
+            except socket.timeout:
+                pass
+            except ConnectionResetError:
+                pass
+        return b"".join(chunks)
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            c.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+
+def parse_responses(data):
+    """Splits raw bytes into a list of (status, headers, body) responses,
+    using Content-Length / chunked framing (a HEAD-less stream)."""
+    out = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        if not sep:
+            raise ValueError("incomplete head: %r" % data[:200])
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(b":")
+            headers[k.strip().lower().decode()] = v.strip().decode()
+        if status < 200 or status in (204, 304):
+            body = b""
+        elif "content-length" in headers:
+            n = int(headers["content-length"])
+            body, rest = rest[:n], rest[n:]
+        elif headers.get("transfer-encoding") == "chunked":
+            body = b""
+            while True:
+                size_line, _, rest = rest.partition(b"\r\n")
+                size = int(size_line.split(b";")[0], 16)
+                if size == 0:
+                    _, _, rest = rest.partition(b"\r\n")
+                    break
+                body += rest[:size]
+                rest = rest[size + 2:]
+        else:
+            body, rest = rest, b""
+        out.append((status, headers, body))
+        data = rest
+    return out
+
+
+def status_of(data):
+    """The status code of the first response in raw bytes, or None."""
+    if not data.startswith(b"HTTP/"):
+        return None
+    return int(data.split(b" ", 2)[1])

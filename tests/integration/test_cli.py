@@ -1,0 +1,420 @@
+"""The command line as httpd users know it: -t, -M, -V, -v, -h, -k, -D, -C/-c,
+and every start-up error in Apache's words, against the real binary."""
+import os
+import signal
+import stat
+import subprocess
+import time
+
+import pytest
+
+from harness import BINARY, Server, free_port, module_file
+
+INVALID = ("Invalid command '{}', perhaps misspelled or defined by a module "
+           "not included in the server configuration")
+
+
+def server(tmp_path, **kw):
+    return Server(tmp_path / "root", **kw)
+
+
+def syntax_error(s, line, msg):
+    return "modhttpd: Syntax error on line %d of %s: %s\n" % (line, s.conf, msg)
+
+
+def conf_line(s, text):
+    """Line number of the first line of the generated config containing text."""
+    for i, l in enumerate(s.conf.read_text().splitlines(), 1):
+        if text in l:
+            return i
+    raise AssertionError(text)
+
+
+def append(s, text):
+    s.conf.write_text(s.conf.read_text() + text + "\n")
+    return len(s.conf.read_text().splitlines())
+
+
+# ---- -t ----------------------------------------------------------------------
+
+def test_syntax_ok(tmp_path):
+    r = server(tmp_path).run("-t")
+    assert (r.returncode, r.stderr, r.stdout) == (0, "Syntax OK\n", "")
+
+
+def test_unknown_directive_names_file_line_and_module_hint(tmp_path):
+    s = server(tmp_path)
+    n = append(s, "Bogus on")
+    r = s.run("-t")
+    assert r.returncode == 1
+    assert r.stderr == syntax_error(s, n, INVALID.format("Bogus"))
+
+
+def test_module_directive_without_its_module_is_unknown(tmp_path):
+    s = server(tmp_path)
+    n = append(s, "HelloGreeting hi")
+    r = s.run("-t")
+    assert r.stderr == syntax_error(s, n, INVALID.format("HelloGreeting"))
+    s2 = Server(tmp_path / "r2", modules=("hello_module",), config="HelloGreeting hi")
+    assert s2.run("-t").returncode == 0
+
+
+@pytest.mark.parametrize("line,message", [
+    ("KeepAlive maybe", "KeepAlive must be On or Off"),
+    ("Timeout", "Timeout takes one argument, timeout duration (sec)"),
+    ("Timeout 1 2", "Timeout takes one argument, timeout duration (sec)"),
+    ("Timeout soon", "Timeout must be a whole number from 1 to 86400, not 'soon'"),
+    ("AddType text/x-foo", "AddType requires at least two arguments, a mime type followed by one or more file extensions"),
+    ("LogLevel loud", "LogLevel requires level keyword: one of emerg/alert/crit/error/warn/notice/info/debug/trace1/.../trace8"),
+    ("LogFormat \"%h %Z\" broken", "Unrecognized LogFormat directive %Z"),
+    ("Listen 127.0.0.1:99999", "Port must be specified"),
+    ("Options +Indexes FollowSymLinks", "Either all Options must start with + or -, or no Option may."),
+    ("Options Shiny", "Illegal option Shiny"),
+    ("<Location /x>\nListen 9999\n</Location>", "Listen not allowed in <Location> context"),
+    ("<Directory /x>\n<Location /y>\n</Location>\n</Directory>", "<Location> cannot occur within <Directory> section"),
+    ("<Location /x>\nSetHandler foo", "<Location> was not closed."),
+    ("</Location>", "</Location> without matching <Location> section"),
+])
+def test_directive_errors(tmp_path, line, message):
+    s = server(tmp_path)
+    first = append(s, line) - line.count("\n")
+    r = s.run("-t")
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("modhttpd: Syntax error on line ")
+    assert r.stderr.endswith(": %s\n" % message), r.stderr
+    assert "of %s:" % s.conf in r.stderr
+    lineno = int(r.stderr.split("line ")[1].split(" ")[0])
+    assert first <= lineno <= first + line.count("\n")
+
+
+def test_error_inside_included_file_names_the_include_chain(tmp_path):
+    s = server(tmp_path)
+    inc = s.root / "etc" / "extra.conf"
+    inc.write_text("# extra\n\nNoSuchThing\n")
+    n = append(s, "Include etc/extra.conf")
+    r = s.run("-t")
+    assert r.stderr == "modhttpd: Syntax error on line %d of %s: Syntax error on line 3 of %s: %s\n" % (
+        n, s.conf, inc, INVALID.format("NoSuchThing"))
+
+
+def test_include_without_match_fails_but_include_optional_does_not(tmp_path):
+    s = server(tmp_path)
+    n = append(s, "Include etc/conf.d/*.conf")
+    r = s.run("-t")
+    assert r.stderr == syntax_error(
+        s, n, "Include/IncludeOptional: No matches for the wildcard '*.conf' in '%s/etc/conf.d', failing" % s.root)
+    s.conf.write_text(s.conf.read_text().replace("Include etc", "IncludeOptional etc"))
+    assert s.run("-t").returncode == 0
+
+
+def test_ifdefine_and_define_flags(tmp_path):
+    s = server(tmp_path)
+    append(s, "<IfDefine BROKEN>\nBogus\n</IfDefine>")
+    assert s.run("-t").returncode == 0
+    r = s.run("-t", "-D", "BROKEN")
+    assert r.returncode == 1 and "Invalid command 'Bogus'" in r.stderr
+
+
+def test_dash_C_and_dash_c(tmp_path):
+    s = server(tmp_path)
+    r = s.run("-t", "-c", "Bogus2")
+    assert r.returncode == 1 and "Invalid command 'Bogus2'" in r.stderr
+    r = s.run("-t", "-C", "Define FROM_C", "-c", "<IfDefine !FROM_C>\nBogus3\n</IfDefine>")
+    assert r.returncode == 0, r.stderr
+
+
+# ---- the MPM -----------------------------------------------------------------
+
+def test_no_mpm(tmp_path):
+    s = server(tmp_path)
+    s.conf.write_text("\n".join(l for l in s.conf.read_text().splitlines() if "mpm_" not in l))
+    r = s.run("-t")
+    assert r.returncode == 1
+    assert "Configuration error: No MPM loaded." in r.stderr
+
+
+def test_two_mpms_name_both_lines(tmp_path):
+    s = server(tmp_path)
+    worker = module_file("mpm_worker_module")
+    (s.root / "modules" / worker.name).symlink_to(worker)
+    n = append(s, "LoadModule mpm_worker_module modules/%s" % worker.name)
+    r = s.run("-t")
+    assert r.returncode == 1
+    assert "More than one MPM loaded" in r.stderr
+    assert "mpm_prefork_module (line 1 of %s)" % s.conf in r.stderr
+    assert "mpm_worker_module (line %d of %s)" % (n, s.conf) in r.stderr
+
+
+# ---- LoadModule ---------------------------------------------------------------
+
+def test_load_missing_file(tmp_path):
+    s = server(tmp_path)
+    n = append(s, "LoadModule nope_module modules/mod_nope.so")
+    r = s.run("-t")
+    path = "%s/modules/mod_nope.so" % s.root
+    assert r.stderr == syntax_error(
+        s, n, "Cannot load %s into server: %s: cannot open shared object file: No such file or directory" % (path, path))
+
+
+def test_load_missing_symbol(tmp_path):
+    s = server(tmp_path)
+    n = append(s, "LoadModule wrong_module modules/mod_static.so")
+    path = "%s/modules/mod_static.so" % s.root
+    r = s.run("-t")
+    assert r.stderr == syntax_error(
+        s, n, "Can't locate API module structure `wrong_module' in file %s: %s: undefined symbol: wrong_module" % (path, path))
+
+
+def link_test_module(s, name):
+    src = module_file(name)
+    dst = s.root / "modules" / src.name
+    dst.symlink_to(src)
+    return "modules/" + src.name, str(dst)
+
+
+def test_load_not_a_modhttpd_module(tmp_path):
+    s = server(tmp_path)
+    rel, path = link_test_module(s, "garbled_module")
+    n = append(s, "LoadModule garbled_module " + rel)
+    r = s.run("-t")
+    assert r.stderr == syntax_error(
+        s, n, "API module structure 'garbled_module' in file %s is garbled - expected signature 4d484431 "
+              "but saw 41503234 - perhaps this is not a modhttpd module DSO, or was compiled for a different "
+              "modhttpd version?" % path)
+
+
+def test_load_other_abi_major_names_both_versions(tmp_path):
+    s = server(tmp_path)
+    rel, path = link_test_module(s, "forged_major_module")
+    n = append(s, "LoadModule forged_major_module " + rel)
+    r = s.run("-t")
+    assert r.returncode == 1
+    assert r.stderr.startswith(syntax_error(s, n, "")[:-1])
+    assert 'Module "mod_forged_major.c"' in r.stderr
+    assert "module built for ABI 2.0, this server has ABI 1." in r.stderr
+
+
+def test_load_twice_names_first_line(tmp_path):
+    s = server(tmp_path)
+    first = conf_line(s, "LoadModule static_module")
+    n = append(s, "LoadModule static_module modules/mod_static.so")
+    r = s.run("-t")
+    assert r.stderr == syntax_error(s, n, "module static_module is already loaded, at line %d of %s" % (first, s.conf))
+
+
+def test_module_with_older_descriptor_layout_loads_and_serves(tmp_path):
+    s = server(tmp_path, modules=("old_layout_module",), config="<Location /old>\nSetHandler old\n</Location>")
+    s.start()
+    try:
+        status, _, body = s.get("/old")
+        assert (status, body) == (200, b"old layout\n")
+    finally:
+        s.stop()
+
+
+def test_module_directives_and_per_location_merge(tmp_path):
+    s = server(tmp_path, modules=("hello_module",), config="\n".join([
+        "HelloGreeting hi",
+        "<Location /a>", "SetHandler hello", "</Location>",
+        "<Location /a/b>", "HelloGreeting howdy", "</Location>",
+    ]))
+    s.start()
+    try:
+        assert s.get("/a/x")[2] == b"hi from /a/x\n"
+        assert s.get("/a/b/y")[2] == b"howdy from /a/b/y\n"
+    finally:
+        s.stop()
+
+
+# ---- -M -V -v -h and bad flags -----------------------------------------------
+
+def test_dash_M_lists_modules_and_marks_the_mpm(tmp_path):
+    r = server(tmp_path).run("-M")
+    assert r.returncode == 0
+    assert r.stdout == ("Loaded Modules:\n core_module (static)\n"
+                        " mpm_prefork_module (shared) [MPM]\n static_module (shared)\n")
+
+
+def test_dash_V(tmp_path):
+    r = server(tmp_path, mpm="worker").run("-V")
+    assert r.returncode == 0
+    assert "Server version: modhttpd/" in r.stdout
+    assert "Module ABI:     1." in r.stdout
+    assert "Server MPM:     worker\n  threaded:     yes" in r.stdout
+    assert '-D SERVER_CONFIG_FILE="etc/modhttpd.conf"' in r.stdout
+
+
+def test_dash_v_and_h():
+    v = subprocess.run([str(BINARY), "-v"], capture_output=True, text=True)
+    assert v.returncode == 0 and v.stdout.startswith("Server version: modhttpd/")
+    h = subprocess.run([str(BINARY), "-h"], capture_output=True, text=True)
+    assert h.returncode == 0 and h.stdout.startswith("Usage: modhttpd ")
+
+
+@pytest.mark.parametrize("args", [["-Z"], ["-f"], ["-k", "explode"], ["extra"]])
+def test_bad_flags_print_usage_and_exit_1(args):
+    r = subprocess.run([str(BINARY), *args], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "Usage: modhttpd " in r.stderr
+
+
+# ---- start, -k, signals ----------------------------------------------------------
+
+def wait_for(pred, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_k_stop_start_and_not_running(tmp_path):
+    s = server(tmp_path).start()
+    pid_file = s.root / "logs" / "modhttpd.pid"
+    assert int(pid_file.read_text()) == s.pid
+    assert stat.S_IMODE(pid_file.stat().st_mode) == 0o644
+    assert stat.S_IMODE((s.root / "logs" / "error_log").stat().st_mode) == 0o640
+    r = s.run("-k", "start")
+    assert r.stdout == "modhttpd (pid %d) already running\n" % s.pid
+    r = s.run("-k", "stop")
+    assert r.returncode == 0
+    assert s.proc.wait(15) == 0
+    assert not pid_file.exists()
+    assert "AH00169: caught SIGTERM, shutting down" in s.error_log()
+    r = s.run("-k", "stop")
+    assert r.stdout == "modhttpd (no pid file) not running\n"
+
+
+def test_k_graceful_refuses_a_broken_config(tmp_path):
+    s = server(tmp_path).start()
+    try:
+        append(s, "Bogus")
+        r = s.run("-k", "graceful")
+        assert r.returncode == 1
+        assert "Invalid command 'Bogus'" in r.stderr
+        time.sleep(0.5)
+        assert "Graceful restart requested" not in s.error_log()
+        assert s.get("/")[0] in (200, 404)
+    finally:
+        s.stop()
+
+
+def test_k_graceful_and_restart_signal_the_master(tmp_path):
+    s = server(tmp_path).start()
+    try:
+        assert s.run("-k", "graceful").returncode == 0
+        assert wait_for(lambda: "AH00171: Graceful restart requested" in s.error_log())
+        assert s.run("-k", "restart").returncode == 0
+        assert wait_for(lambda: "AH00173: SIGHUP received" in s.error_log())
+        s.wait_ready()
+        assert s.proc.poll() is None
+    finally:
+        s.stop()
+
+
+def test_raw_signal_with_broken_config_keeps_serving(tmp_path):
+    """Apache's parent exits here; ours logs the error and keeps serving."""
+    s = server(tmp_path).start()
+    try:
+        append(s, "Bogus")
+        s.signal(signal.SIGUSR1)
+        assert wait_for(lambda: "was not reloaded" in s.error_log())
+        assert s.proc.poll() is None
+        assert s.get("/")[0] in (200, 404)
+    finally:
+        s.stop()
+
+
+def test_changing_the_mpm_on_restart_is_refused_and_the_server_keeps_serving(tmp_path):
+    s = server(tmp_path).start()
+    try:
+        worker = module_file("mpm_worker_module")
+        (s.root / "modules" / worker.name).symlink_to(worker)
+        s.conf.write_text(s.conf.read_text().replace(
+            "LoadModule mpm_prefork_module modules/mod_mpm_prefork.so",
+            "LoadModule mpm_worker_module modules/%s" % worker.name))
+        s.signal(signal.SIGUSR1)
+        assert wait_for(lambda: "The MPM cannot be changed during restart" in s.error_log())
+        assert s.proc.poll() is None and s.get("/")[0] in (200, 404)
+    finally:
+        s.stop()
+
+
+def test_port_in_use_fails_to_start_with_apache_message(tmp_path):
+    a = server(tmp_path).start()
+    try:
+        b = Server(tmp_path / "b", port=a.port)
+        r = b.run()
+        assert r.returncode == 1
+        assert "(98)Address already in use: AH00072: make_sock: could not bind to address 127.0.0.1:%d" % a.port in r.stderr
+        assert "no listening sockets available, shutting down" in r.stderr
+    finally:
+        a.stop()
+
+
+def test_listen_forms_and_ipv6(tmp_path):
+    p6 = free_port()
+    s = server(tmp_path, extra_listen=["[::1]:%d" % p6])
+    s.start()
+    try:
+        r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://[::1]:%d/" % p6],
+                           capture_output=True, text=True, timeout=10)
+        assert r.stdout in ("200", "404")
+    finally:
+        s.stop()
+
+
+def test_listeners_stay_open_across_graceful_restart(tmp_path):
+    s = server(tmp_path).start()
+    try:
+        before = set(os.listdir("/proc/%d/fd" % s.pid))
+        inode = {os.readlink("/proc/%d/fd/%s" % (s.pid, fd)) for fd in before}
+        sockets = {i for i in inode if i.startswith("socket:")}
+        s.signal(signal.SIGUSR1)
+        assert wait_for(lambda: s.error_log().count("resuming normal operations") >= 2)
+        after = {os.readlink("/proc/%d/fd/%s" % (s.pid, fd)) for fd in os.listdir("/proc/%d/fd" % s.pid)}
+        assert sockets <= after  # the same listening sockets, not new ones
+    finally:
+        s.stop()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to switch users")
+def test_children_drop_privileges_to_user_and_group(tmp_path):
+    s = server(tmp_path, config="User nobody\nGroup nogroup")
+    os.chmod(s.root, 0o755)
+    s.start()
+    try:
+        kids = s.children()
+        assert kids
+        for pid in kids:
+            status = open("/proc/%d/status" % pid).read()
+            uid_line = next(l for l in status.splitlines() if l.startswith("Uid:"))
+            assert uid_line.split()[1] == "65534", uid_line
+        master = open("/proc/%d/status" % s.pid).read()
+        assert next(l for l in master.splitlines() if l.startswith("Uid:")).split()[1] == "0"
+    finally:
+        s.stop()
+
+
+def test_goaccess_reads_our_combined_log(tmp_path):
+    s = server(tmp_path).start()
+    log = s.root / "logs" / "access_log"
+    os.truncate(log, 0)  # drop the harness's readiness probe
+    try:
+        s.write("index.html", "<h1>x</h1>")
+        for i in range(7):
+            s.request("GET", "/?n=%d" % i, headers={"User-Agent": "Mozilla/5.0 (X11) test", "Referer": "http://r/"})
+        s.request("GET", "/missing")
+    finally:
+        s.stop()
+    assert log.read_text().count("\n") == 8
+    out = tmp_path / "report.json"
+    r = subprocess.run(["goaccess", str(log), "--log-format=COMBINED", "--no-global-config", "-o", str(out)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    import json
+    report = json.loads(out.read_text())
+    general = report["general"]
+    assert general["total_requests"] == 8
+    assert general["failed_requests"] == 0
