@@ -21,6 +21,8 @@ def make_server(tmp_path):
     yield factory
     for s in servers:
         s.stop()
+    reports = [r for s in servers for r in s.sanitizer_reports()]
+    assert not reports, "sanitizer reports:\n" + "\n".join(r.read_text(errors="replace") for r in reports)
 
 
 @pytest.fixture(params=MPMS)

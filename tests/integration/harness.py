@@ -100,15 +100,30 @@ class Server:
     def command(self, *args):
         return [str(BINARY), "-d", str(self.root), "-f", "etc/modhttpd.conf", *args]
 
+    def env(self):
+        """Sanitizer reports (when the build has them) go to files in logs/,
+        which the test fixture turns into failures."""
+        logs = self.root / "logs"
+        env = dict(os.environ)
+        env["ASAN_OPTIONS"] = "log_path=%s/asan:detect_leaks=0:abort_on_error=0" % logs
+        env["UBSAN_OPTIONS"] = "log_path=%s/ubsan:print_stacktrace=1" % logs
+        env["TSAN_OPTIONS"] = "log_path=%s/tsan:halt_on_error=0:second_deadlock_stack=1" % logs
+        return env
+
+    def sanitizer_reports(self):
+        logs = self.root / "logs"
+        return [p for prefix in ("asan", "ubsan", "tsan") for p in logs.glob(prefix + ".*")]
+
     def run(self, *args, timeout=30):
         """Runs modhttpd with this root and the given flags (-t, -M, -k ...)."""
-        return subprocess.run(self.command(*args), capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(self.command(*args), capture_output=True, text=True, timeout=timeout,
+                              env=self.env())
 
     def start(self, *args, wait=True, timeout=15):
         self.stderr_path = self.root / "logs" / "stderr"
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(self.command("-D", "FOREGROUND", *args),
-                                     stdout=self._stderr, stderr=subprocess.STDOUT)
+                                     stdout=self._stderr, stderr=subprocess.STDOUT, env=self.env())
         if wait:
             self.wait_ready(timeout)
         return self

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds and runs every test:
+#   1. unit (doctest) and integration tests (pytest: the real binary on
+#      127.0.0.1, both MPMs) in a normal build;
+#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the worker MPM's suites under ThreadSanitizer;
+#   4. a short bounded fuzzing run of every libFuzzer target.
+# Longer fuzzing and soak runs: docs/fuzzing.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh test
+
+jobs=$(nproc)
+suite() {  # suite <build dir> <meson test args...> -- <meson setup args...>
+  local dir=$1; shift
+  local test_args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do test_args+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+  ninja -C "$dir" >/dev/null
+  echo "== tests in $dir"
+  meson test -C "$dir" --print-errorlogs --num-processes "$jobs" "${test_args[@]}"
+}
+
+suite build --no-suite tsan-worker
+suite build-asan --no-suite tsan-worker -- -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+suite build-tsan --suite worker --suite tsan-worker -- -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
+bash tests/fuzz/run.sh 15
+echo "== all tests passed"
