@@ -15,7 +15,9 @@ INVALID = ("Invalid command '{}', perhaps misspelled or defined by a module "
 
 
 def server(tmp_path, **kw):
-    return Server(tmp_path / "root", **kw)
+    s = Server(tmp_path / "root", **kw)
+    s.write("index.html", "ok\n")
+    return s
 
 
 def syntax_error(s, line, msg):
@@ -99,6 +101,7 @@ def test_error_inside_included_file_names_the_include_chain(tmp_path):
 
 def test_include_without_match_fails_but_include_optional_does_not(tmp_path):
     s = server(tmp_path)
+    (s.root / "etc" / "conf.d").mkdir()
     n = append(s, "Include etc/conf.d/*.conf")
     r = s.run("-t")
     assert r.stderr == syntax_error(
@@ -119,7 +122,7 @@ def test_dash_C_and_dash_c(tmp_path):
     s = server(tmp_path)
     r = s.run("-t", "-c", "Bogus2")
     assert r.returncode == 1 and "Invalid command 'Bogus2'" in r.stderr
-    r = s.run("-t", "-C", "Define FROM_C", "-c", "<IfDefine !FROM_C>\nBogus3\n</IfDefine>")
+    r = s.run("-t", "-C", "Define FROM_C", "-c", "<IfDefine !FROM_C>", "-c", "Bogus3", "-c", "</IfDefine>")
     assert r.returncode == 0, r.stderr
 
 
@@ -295,7 +298,7 @@ def test_k_graceful_refuses_a_broken_config(tmp_path):
         assert "Invalid command 'Bogus'" in r.stderr
         time.sleep(0.5)
         assert "Graceful restart requested" not in s.error_log()
-        assert s.get("/")[0] in (200, 404)
+        assert s.get("/")[0] == 200
     finally:
         s.stop()
 
@@ -321,7 +324,7 @@ def test_raw_signal_with_broken_config_keeps_serving(tmp_path):
         s.signal(signal.SIGUSR1)
         assert wait_for(lambda: "was not reloaded" in s.error_log())
         assert s.proc.poll() is None
-        assert s.get("/")[0] in (200, 404)
+        assert s.get("/")[0] == 200
     finally:
         s.stop()
 
@@ -336,7 +339,7 @@ def test_changing_the_mpm_on_restart_is_refused_and_the_server_keeps_serving(tmp
             "LoadModule mpm_worker_module modules/%s" % worker.name))
         s.signal(signal.SIGUSR1)
         assert wait_for(lambda: "The MPM cannot be changed during restart" in s.error_log())
-        assert s.proc.poll() is None and s.get("/")[0] in (200, 404)
+        assert s.proc.poll() is None and s.get("/")[0] == 200
     finally:
         s.stop()
 
@@ -360,7 +363,7 @@ def test_listen_forms_and_ipv6(tmp_path):
     try:
         r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://[::1]:%d/" % p6],
                            capture_output=True, text=True, timeout=10)
-        assert r.stdout in ("200", "404")
+        assert r.stdout == "200"
     finally:
         s.stop()
 
