@@ -29,11 +29,13 @@ void activate(mh_server &s, LoadedModule &lm, const config::OriginPtr &origin)
     am.desc = &lm.desc;
     am.address = lm.address;
     am.origin = origin;
+    // register_hooks first, as Apache: it hands the module the api, which
+    // create_*_config need to allocate from the pool.
+    if (am.desc->register_hooks) am.desc->register_hooks(api(), lm.address);
     if (am.desc->create_server_config) am.server_config = am.desc->create_server_config(&s.pool);
     if (am.desc->create_dir_config) am.dir_defaults = am.desc->create_dir_config(&s.pool, nullptr);
     s.modules.push_back(am);
     s.root_module_dir.push_back(am.dir_defaults);
-    if (am.desc->register_hooks) am.desc->register_hooks(api(), lm.address);
 }
 
 bool is_loaded(const mh_server &s, const std::string &name)

@@ -67,6 +67,8 @@ int open(int server_limit, int thread_limit)
     g_global->server_limit = server_limit;
     g_global->thread_limit = thread_limit;
     g_global->start_time_us = g_global->restart_time_us = now_us();
+    // The first configuration, already while the MPM starts its children.
+    g_global->config_generation = 1;
     g_processes = reinterpret_cast<Process *>(p + sizeof(Global));
     for (int i = 0; i < server_limit; ++i) new (&g_processes[i]) Process();
     g_workers = reinterpret_cast<mh_slot *>(p + sizeof(Global) + sizeof(Process) * server_limit);
@@ -115,6 +117,9 @@ void request_started(mh_slot *slot, std::string_view request_line, std::string_v
     copy_text(slot->vhost, sizeof slot->vhost, vhost);
     copy_text(slot->protocol, sizeof slot->protocol, protocol);
     slot->last_used_us.store(now, std::memory_order_relaxed);
+    // The head is read: the request is being served ('W' until the log
+    // phase, 'R' again only while the handler reads a body), as Apache.
+    slot->state.store(MH_WORKER_WRITE, std::memory_order_relaxed);
 }
 
 void request_finished(mh_slot *slot, uint64_t bytes, int64_t now)

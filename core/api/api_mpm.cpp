@@ -79,7 +79,14 @@ int slot_state(const mh_slot *s) { return s ? s->state.load(std::memory_order_re
 
 void slot_set_state(mh_slot *s, int state)
 {
-    if (s) s->state.store(state, std::memory_order_relaxed);
+    if (!s) return;
+    int old = s->state.exchange(state, std::memory_order_relaxed);
+    // A new process (or thread) took the slot: its own counters start at
+    // zero, the slot's go on (Apache's update_child_status, STARTING -> READY).
+    if (state == MH_WORKER_READY && (old == MH_WORKER_STARTING || old == MH_WORKER_DEAD)) {
+        s->my_access_count.store(0, std::memory_order_relaxed);
+        s->my_bytes_served.store(0, std::memory_order_relaxed);
+    }
 }
 
 void process_set(int p, int pid, int gen, int quiescing)

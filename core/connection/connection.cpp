@@ -49,7 +49,9 @@ void describe_peer(const sockaddr *sa, char *ip, size_t ip_len, int &port)
 }
 
 // A deadline that starts at `seconds` and grows by MinRate as bytes arrive,
-// up to max_seconds (mod_reqtimeout's rule).
+// up to max_seconds, or without bound when there is no maximum
+// (mod_reqtimeout's rule: "body=20,MinRate=500" lets a large upload go on
+// as long as it keeps the rate).
 struct Deadline {
     int64_t at_ms = 0;
     int64_t cap_ms = 0;
@@ -57,8 +59,8 @@ struct Deadline {
     void start(const ReadTimeout &t, int64_t now)
     {
         at_ms = t.seconds ? now + int64_t(t.seconds) * 1000 : INT64_MAX;
-        cap_ms = t.max_seconds ? now + int64_t(t.max_seconds) * 1000 : at_ms;
-        min_rate = t.max_seconds ? t.min_rate : 0;
+        cap_ms = t.max_seconds ? now + int64_t(t.max_seconds) * 1000 : INT64_MAX;
+        min_rate = t.min_rate;
     }
     void received(size_t bytes)
     {
@@ -69,6 +71,14 @@ struct Deadline {
 
 thread_local Deadline t_head_deadline;
 thread_local Deadline t_body_deadline;
+
+// The parser checks no body limit of its own at head time: LimitRequestBody
+// is per directory, known once the request is mapped (pipeline, read_body).
+http::Limits head_limits(http::Limits limits)
+{
+    limits.body = 0;
+    return limits;
+}
 
 }  // namespace
 
@@ -81,14 +91,10 @@ int64_t monotonic_ms()
 
 Connection::Connection(const mh_conn_info &info, mh_server &server)
     : fd_(info.fd), server_(server), slot_(info.slot), stopping_(info.stopping),
-      parser_(server.core.limits)
+      parser_(head_limits(server.core.limits))
 {
     describe_peer(info.peer, client_ip_, sizeof client_ip_, client_port_);
     snprintf(client_text_, sizeof client_text_, "%s:%d", client_ip_, client_port_);
-    sockaddr_storage local{};
-    socklen_t len = sizeof local;
-    if (getsockname(fd_, reinterpret_cast<sockaddr *>(&local), &len) == 0)
-        describe_peer(reinterpret_cast<sockaddr *>(&local), local_ip_, sizeof local_ip_, local_port_);
     int flags = fcntl(fd_, F_GETFL);
     if (flags >= 0 && !(flags & O_NONBLOCK)) fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
     int one = 1;
@@ -99,6 +105,24 @@ Connection::Connection(const mh_conn_info &info, mh_server &server)
         slot_->conn_count.store(0, std::memory_order_relaxed);
         slot_->conn_bytes.store(0, std::memory_order_relaxed);
     }
+}
+
+const char *Connection::local_ip() const
+{
+    local_port();
+    return local_ip_;
+}
+
+int Connection::local_port() const
+{
+    if (local_port_ < 0) {
+        local_port_ = 0;
+        sockaddr_storage local{};
+        socklen_t len = sizeof local;
+        if (getsockname(fd_, reinterpret_cast<sockaddr *>(&local), &len) == 0)
+            describe_peer(reinterpret_cast<sockaddr *>(&local), local_ip_, sizeof local_ip_, local_port_);
+    }
+    return local_port_;
 }
 
 Connection::~Connection()
@@ -142,9 +166,12 @@ void Connection::serve()
             deadline = t_head_deadline.at_ms;
         }
         deadline = std::min(deadline, now + int64_t(server_.core.timeout) * 1000);
-        if (idle && stopping()) break;
+        // Stopping ends a connection between requests only: the first one,
+        // accepted already, is served (Apache; mpm.h "after the current request").
+        bool may_stop = idle && requests_ > 0;
+        if (may_stop && stopping()) break;
         size_t received = 0;
-        Wait w = fill_input(deadline, idle, &received);
+        Wait w = fill_input(deadline, may_stop, &received);
         if (w == Wait::Ok) {
             // A kept-alive connection's next request starts its header clock now.
             if (idle && requests_ > 0) t_head_deadline.start(server_.core.header_timeout, monotonic_ms());
@@ -159,7 +186,7 @@ void Connection::serve()
             request_.reset();
             request_.keepalive_count = requests_;
             pipeline::reject(request_, 408, "timed out reading the request head");
-            flush();
+            lingering_close();  // a client still sending must get the 408, not a reset
         }
         break;
     }
@@ -191,14 +218,18 @@ void Connection::answer_parse_error()
 Connection::Wait Connection::wait_fd(short events, int64_t deadline_ms, bool idle)
 {
     pollfd pfd{fd_, events, 0};
+    // An idle connection looks at the stopping flag twice a second, so that a
+    // graceful restart does not wait for KeepAliveTimeout: under a threaded
+    // MPM the signal that sets the flag reaches one thread, not this one.
+    constexpr int64_t kIdleSlice = 500;
     for (;;) {
+        if (idle && stopping()) return Wait::Stop;
         int64_t remaining = deadline_ms - monotonic_ms();
         if (remaining <= 0) return Wait::Timeout;
-        int rc = poll(&pfd, 1, static_cast<int>(std::min<int64_t>(remaining, INT32_MAX)));
+        int64_t slice = idle ? std::min(remaining, kIdleSlice) : remaining;
+        int rc = poll(&pfd, 1, static_cast<int>(std::min<int64_t>(slice, INT32_MAX)));
         if (rc > 0) return Wait::Ok;
-        if (rc == 0) return Wait::Timeout;
-        if (errno != EINTR) return Wait::Closed;
-        if (idle && stopping()) return Wait::Stop;  // graceful: don't wait for another request
+        if (rc < 0 && errno != EINTR) return Wait::Closed;
     }
 }
 
@@ -332,6 +363,7 @@ long Connection::read_body(mh_request &r, char *buf, size_t n)
     const http::RequestHead &head = parser_.head();
     if (head.framing == http::BodyFraming::None) {
         r.body_done = true;
+        parser_.next();  // the parser's End for this request
         return 0;
     }
     if (!r.body_started) {
@@ -396,13 +428,10 @@ long Connection::read_body(mh_request &r, char *buf, size_t n)
 bool Connection::discard_body(mh_request &r)
 {
     if (r.body_failed) return false;
-    if (r.body_done || parser_.head().framing == http::BodyFraming::None) {
-        // The parser still has to see the end of the message.
-        if (!r.body_done) {
-            r.body_done = true;
-            return parser_.next() == http::RequestParser::Event::End;
-        }
-        return true;
+    if (r.body_done) return true;
+    if (parser_.head().framing == http::BodyFraming::None) {
+        r.body_done = true;
+        return parser_.next() == http::RequestParser::Event::End;  // the parser's End for this request
     }
     if (parser_.head().expect_continue && !r.continue_sent) return false;  // client may not send it
     char scratch[8192];

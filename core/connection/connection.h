@@ -45,10 +45,12 @@ public:
     const char *client_ip() const { return client_ip_; }
     int client_port() const { return client_port_; }
     const char *client_text() const { return client_text_; }  // "ip:port"
-    const char *local_ip() const { return local_ip_; }
-    int local_port() const { return local_port_; }
+    // The local address is looked up on first use: most requests never ask.
+    const char *local_ip() const;
+    int local_port() const;
     mh_slot *slot() const { return slot_; }
-    bool stopping() const { return stopping_ && *stopping_; }
+    // An atomic load: under a threaded MPM another thread sets the flag.
+    bool stopping() const { return stopping_ && __atomic_load_n(stopping_, __ATOMIC_RELAXED); }
     unsigned requests_served() const { return requests_; }
 
 private:
@@ -74,8 +76,8 @@ private:
     char client_ip_[64] = "";
     char client_text_[72] = "";
     int client_port_ = 0;
-    char local_ip_[64] = "";
-    int local_port_ = 0;
+    mutable char local_ip_[64] = "";
+    mutable int local_port_ = -1;
 };
 
 // Milliseconds on a monotonic clock, for deadlines.

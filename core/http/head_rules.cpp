@@ -27,9 +27,7 @@ bool is_token(std::string_view s)
     return true;
 }
 
-// Field values: HTAB, SP, VCHAR and obs-text. Anything else (NUL, a bare CR,
-// other controls, DEL) is refused.
-bool is_value_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+bool is_value_byte(unsigned char c) { return is_field_value_byte(c); }
 
 // Request-target: visible ASCII only, no fragment.
 bool is_target(std::string_view s)
@@ -111,6 +109,12 @@ Verdict parse_request_line(std::string_view line, RequestHead &head)
 
 }  // namespace
 
+bool is_tchar(unsigned char c) { return kToken[c]; }
+
+// Field values: HTAB, SP, VCHAR and obs-text. Anything else (NUL, a bare CR,
+// other controls, DEL) is refused.
+bool is_field_value_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+
 Verdict check_syntax(const std::string &storage, RequestHead &head)
 {
     const char *p = storage.data();
@@ -159,10 +163,13 @@ Verdict check_semantics(RequestHead &head, uint64_t body_limit)
             if (iequals(h.name, "host")) { ++hosts; host = h.value; }
             break;
         case 6:
-            if (iequals(h.name, "expect")) {
-                if (iequals(h.value, "100-continue")) head.expect_continue = true;
-                else bad_expect = true;
-            }
+            if (iequals(h.name, "expect"))
+                // A list (RFC 9110 10.1.1): each element must be one we meet;
+                // an empty one expects nothing.
+                for_each_element(h.value, [&](std::string_view e) {
+                    if (iequals(e, "100-continue")) head.expect_continue = true;
+                    else bad_expect = true;
+                });
             break;
         case 10:
             if (iequals(h.name, "connection"))
@@ -236,9 +243,16 @@ Verdict check_semantics(RequestHead &head, uint64_t body_limit)
         std::string_view scheme = field(UF_SCHEMA);
         if (!iequals(scheme, "http") && !iequals(scheme, "https"))
             return reject(400, "unsupported scheme in target");
+        // RFC 9110 4.2.4: userinfo in an http(s) URI is an error; it only
+        // serves to make "http://trusted@evil/" look like something else.
+        if (url.field_set & (1 << UF_USERINFO)) return reject(400, "userinfo in target");
         head.target_host = field(UF_HOST);
-        head.target_path = (url.field_set & (1 << UF_PATH)) ? t.substr(url.field_data[UF_PATH].off)
-                                                            : std::string_view("/");
+        // Path and query; without a path, "/" (RFC 9110 4.2.3), and with a
+        // query but no path ("http://h?x=1") the "?x=1" here gets its "/"
+        // in terminate_views, which has the storage for it.
+        if (url.field_set & (1 << UF_PATH)) head.target_path = t.substr(url.field_data[UF_PATH].off);
+        else if (url.field_set & (1 << UF_QUERY)) head.target_path = t.substr(url.field_data[UF_QUERY].off - 1u);
+        else head.target_path = "/";
     }
     return {};
 }
@@ -257,6 +271,13 @@ void terminate_views(std::string &storage, RequestHead &head)
         end_with_nul(h.value);
     }
     head.request_line = std::string_view(storage.data() + at, head.request_line.size());
+    if (!head.target_path.empty() && head.target_path.front() != '/') {
+        size_t path_at = storage.size();
+        storage.push_back('/');
+        storage.append(head.target_path);
+        storage.push_back('\0');
+        head.target_path = std::string_view(storage.data() + path_at, head.target_path.size() + 1);
+    }
 }
 
 }  // namespace mh::http

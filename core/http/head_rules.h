@@ -8,6 +8,11 @@
 
 namespace mh::http {
 
+// tchar (RFC 9110 5.6.2): the bytes of a token such as a method or field name.
+bool is_tchar(unsigned char c);
+// A byte that may stand in a field value: HTAB, SP, VCHAR, obs-text.
+bool is_field_value_byte(unsigned char c);
+
 struct Verdict {
     int status = 0;              // 0: passed
     const char *reason = "";
@@ -29,7 +34,9 @@ Verdict check_semantics(RequestHead &head, uint64_t body_limit);
 
 // Ends every view of `head` with a NUL in `storage`, so they can be handed
 // out as C strings, and moves request_line to a copy at the end of storage
-// (its spaces become NULs). `storage` must have capacity for that copy.
+// (its spaces become NULs); an absolute-form target_path that is only a
+// query gets its "/" there too. `storage` must have capacity for both
+// copies: three times the head's length and 3 bytes.
 void terminate_views(std::string &storage, RequestHead &head);
 
 }  // namespace mh::http

@@ -7,7 +7,8 @@
 
 namespace mh::http {
 
-// "Fri, 27 Nov 2026 16:21:25 GMT" (29 characters) into out[30].
+// "Fri, 27 Nov 2026 16:21:25 GMT" (29 characters) into out[30]; times before
+// 1970 or past 9999 are clamped to those years.
 void format_http_date(time_t t, char out[30]);
 
 // The Date header value for now, formatted at most once a second per thread.

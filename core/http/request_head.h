@@ -31,7 +31,7 @@ struct RequestHead {
     // Authority-form parts of the target, when it was absolute-form
     // ("http://host:port/path"); empty otherwise.
     std::string_view target_host;
-    std::string_view target_path;   // path + query of an absolute-form target
+    std::string_view target_path;   // path + query of an absolute-form target ("/" when no path)
 
     // First value of a header, any case; empty view with data()==nullptr when absent.
     std::string_view header(std::string_view name) const;

@@ -26,6 +26,9 @@ void raise_parser_header_cap(const Limits &limits)
     }
 }
 
+// Apache's DEFAULT_LIMIT_BLANK_LINES.
+constexpr unsigned kMaxBlankLines = 10;
+
 }  // namespace
 
 RequestParser::RequestParser(const Limits &limits) : limits_(limits), defaults_(limits)
@@ -116,10 +119,14 @@ size_t RequestParser::find_head_end(size_t &status)
 RequestParser::Event RequestParser::parse_head()
 {
     if (scanned_ == 0) {
-        // RFC 9112 2.2: empty lines before a request line are ignored.
+        // RFC 9112 2.2: empty lines before a request line are ignored; a
+        // few of them, as Apache, not a stream of them that holds the
+        // connection open.
         while (pos_ < end_ && (buf_[pos_] == '\n' ||
-                               (buf_[pos_] == '\r' && pos_ + 1 < end_ && buf_[pos_ + 1] == '\n')))
+                               (buf_[pos_] == '\r' && pos_ + 1 < end_ && buf_[pos_ + 1] == '\n'))) {
             pos_ += buf_[pos_] == '\r' ? 2 : 1;
+            if (++blank_lines_ > kMaxBlankLines) return fail(400, "too many empty lines before the request line");
+        }
         header_lines_ = 0;
         request_bytes_ = 0;
         body_received_ = 0;
@@ -141,15 +148,19 @@ bool RequestParser::take_head(size_t len)
     limits_ = defaults_;
     head_.clear();
     head_storage_.clear();
-    head_storage_.reserve(2 * len + 1);
+    head_storage_.reserve(3 * len + 3);  // the head, then terminate_views' copies
     head_storage_.append(buf_.data() + pos_, len);
     pos_ += len;
     request_bytes_ = len;
+    blank_lines_ = 0;
     message_complete_ = false;
     pending_.clear();
     pending_next_ = 0;
 
+    // Our rules first, so that each refusal gets its own status (http_parser
+    // would call an unknown transfer coding a 400, say).
     if (Verdict v = check_syntax(head_storage_, head_); !v) return fail(v.status, v.reason), false;
+    if (Verdict v = check_semantics(head_, limits_.body); !v) return fail(v.status, v.reason), false;
 
     // http_parser frames the message; it reads the same head we checked.
     http_parser_init(&parser_, HTTP_REQUEST);
@@ -160,13 +171,13 @@ bool RequestParser::take_head(size_t len)
         return fail(400, http_errno_description(err)), false;
     head_.method_id = parser_.method;
 
-    if (Verdict v = check_semantics(head_, limits_.body); !v) return fail(v.status, v.reason), false;
     // Both readings must agree on the framing, or the request is ambiguous.
     bool parser_chunked = parser_.flags & F_CHUNKED;
     bool agree = head_.framing == BodyFraming::Chunked
                      ? parser_chunked
                      : !parser_chunked && (head_.framing == BodyFraming::None) == message_complete_;
     if (!agree) return fail(400, "ambiguous message framing"), false;
+    if (head_.framing == BodyFraming::Chunked) chunk_syntax_.reset(limits_.field_size, limits_.fields);
 
     terminate_views(head_storage_, head_);
     state_ = State::Body;
@@ -192,7 +203,17 @@ RequestParser::Event RequestParser::parse_body()
         }
         size_t used = http_parser_execute(&parser_, &settings_, buf_.data() + pos_, end_ - pos_);
         http_errno err = HTTP_PARSER_ERRNO(&parser_);
-        if (err != HPE_OK && err != HPE_PAUSED) return fail(400, http_errno_description(err));
+        bool parser_failed = err != HPE_OK && err != HPE_PAUSED;
+        if (head_.framing == BodyFraming::Chunked) {
+            // The same bytes through the strict checker, before any of the
+            // decoded data is handed out; then both must end the body at
+            // the same byte.
+            if (!chunk_syntax_.feed(buf_.data() + pos_, used, limits_.body))
+                return fail(chunk_syntax_.status(), chunk_syntax_.reason());
+            if (!parser_failed && chunk_syntax_.done() != message_complete_)
+                return fail(400, "ambiguous chunked framing");
+        }
+        if (parser_failed) return fail(400, http_errno_description(err));
         pos_ += used;
         request_bytes_ += used;
         if (limits_.body != 0 && body_received_ > limits_.body)

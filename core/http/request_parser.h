@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/chunk_rules.h"
 #include "http/request_head.h"
 
 namespace mh::http {
@@ -86,6 +87,7 @@ private:
     size_t end_ = 0;         // end of received bytes
     size_t scanned_ = 0;     // how far the head scan has looked (relative to pos_)
     unsigned header_lines_ = 0;
+    unsigned blank_lines_ = 0;  // empty lines skipped before this request line
     bool eof_ = false;
 
     State state_ = State::Head;
@@ -93,6 +95,7 @@ private:
     std::string head_storage_;  // copy of the head; head_ views point here
     http_parser parser_;
     http_parser_settings settings_;
+    ChunkedSyntax chunk_syntax_;  // checks what http_parser decodes
     std::string_view chunk_;
     std::vector<std::string_view> pending_;  // body pieces from one parser run
     size_t pending_next_ = 0;

@@ -43,6 +43,7 @@ PathVerdict normalize_path(std::string_view raw, std::string &out)
         segment.clear();
         for (; i < raw.size() && raw[i] != '/'; ++i) {
             char c = raw[i];
+            if (c == '\0') return {400, "NUL in path"};  // the parser never lets one through; still
             if (c == '%') {
                 if (i + 2 >= raw.size())
                     return {400, "malformed %-escape in path"};

@@ -16,8 +16,9 @@ struct PathVerdict {
 // `raw` is the path part of the request-target (no query). On success `out`
 // holds the decoded path: it starts with '/', has no "." or ".." segments and
 // no empty segments ("//" is merged, as Apache's MergeSlashes On).
-// Refused: a malformed %-escape (400), an encoded NUL (400), ".." above the
-// root (400), an encoded '/' (404, as Apache's AllowEncodedSlashes Off).
+// Refused: a malformed %-escape (400), a NUL, encoded or not (400), ".."
+// above the root (400), an encoded '/' (404, as Apache's AllowEncodedSlashes
+// Off).
 PathVerdict normalize_path(std::string_view raw, std::string &out);
 
 // Splits an origin-form target at '?': path and (raw) query; query has

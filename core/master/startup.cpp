@@ -49,7 +49,7 @@ bool run_post_config(mh_server &s, std::string &error)
 {
     for (const auto &e : s.hooks.post_config.entries()) {
         int rv = e.fn(&s);
-        if (rv != MH_OK) {
+        if (rv != MH_OK && rv != MH_DECLINED) {  // RUN_ALL, as Apache
             error = "AH00016: Configuration Failed: post_config of " + std::string(e.module->source ? e.module->source : "?") +
                     " returned " + std::to_string(rv);
             return false;

@@ -52,6 +52,20 @@ void translate_to_document_root(mh_request &r)
 
 bool is_http_status(int rv) { return rv >= 100 && rv <= 599; }
 
+// An error answer to a request whose body was left unread: the body is read
+// and dropped first, as Apache's default handler does, so that a message
+// with broken framing (a bad chunk, a cut body) gets the parser's 400 and
+// not the handler's verdict (a 405 from a static file, say). Bounded like
+// any discard: too large a body, or a 100-continue never sent, is left for
+// the close.
+int error_after_discarding_body(mh_request &r, int status)
+{
+    if (r.headers_sent || r.body_done || r.body_failed || r.head->framing == http::BodyFraming::None)
+        return status;
+    if (!r.conn->discard_body(r) && r.body_failed && r.status >= 400) return r.status;
+    return status;
+}
+
 void run_handler(mh_request &r)
 {
     mh_server &s = *r.server;
@@ -61,6 +75,13 @@ void run_handler(mh_request &r)
 
     r.dir = &s.dir_config_for(r.filename ? r.filename : "", r.path);
     if (r.dir->core.require_granted == false) return response::send_error(r, 403);
+    // LimitRequestBody of this directory against a declared length, before
+    // any handler: the body is never read, so the connection closes.
+    uint64_t body_limit = r.dir->core.limit_request_body.value_or(s.core.limits.body);
+    if (body_limit != 0 && r.head->framing == http::BodyFraming::Length && r.head->content_length > body_limit) {
+        r.body_failed = true;
+        return response::send_error(r, 413);
+    }
     if (r.dir->core.handler && !r.dir->core.handler->empty()) r.handler = r.dir->core.handler->c_str();
 
     rv = run_all(s.hooks.fixups, &r);
@@ -69,7 +90,7 @@ void run_handler(mh_request &r)
     rv = run_first(s.hooks.handler, &r);
     if (rv == MH_OK || rv == MH_DONE) return response::finish(r);
     if (rv == MH_DECLINED) {
-        if (r.handler == nullptr) return response::send_error(r, 404);
+        if (r.handler == nullptr) return response::send_error(r, error_after_discarding_body(r, 404));
         log::request_error(r, MH_LOG_WARNING, 0, "AH00523: handler \"%s\" not found for: %s", r.handler,
                            r.filename ? r.filename : r.path);
         return response::send_error(r, 500);
@@ -80,7 +101,7 @@ void run_handler(mh_request &r)
             r.status = rv;
             return response::finish(r);
         }
-        return response::send_error(r, rv == 200 ? 500 : rv);
+        return response::send_error(r, rv == 200 ? 500 : error_after_discarding_body(r, rv));
     }
     log::request_error(r, MH_LOG_ERR, 0, "AH00524: Handler for %s returned invalid result code %d",
                        r.handler ? r.handler : "(none)", rv);

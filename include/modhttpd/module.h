@@ -120,8 +120,11 @@ struct mh_module {
     /* [master] Per-directory config for one section (`section` is its
      * path) or, with section NULL, the server-wide defaults. */
     void *(*create_dir_config)(mh_pool *pool, const char *section);
-    /* [master] Config of a nested scope: `add` overrides `base`. Called
-     * only when both exist; otherwise the nearer one is used as is. */
+    /* [master] or [worker] Config of a nested scope: `add` overrides
+     * `base`. Called only when both exist; otherwise the nearer one is used
+     * as is. The core merges each combination of sections once, on the first
+     * request that needs it (under a lock), so it must only allocate from
+     * `pool` and read its arguments. */
     void *(*merge_dir_config)(mh_pool *pool, const void *base, const void *add);
     /* [master] This module's server-wide config. */
     void *(*create_server_config)(mh_pool *pool);
