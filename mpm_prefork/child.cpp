@@ -1,0 +1,120 @@
+// A child's life: take over from the master's process image, then serve one
+// connection at a time until told to leave, recycled by
+// MaxConnectionsPerChild, or outlived by a newer generation.
+//
+// Signals: SIGUSR1 = graceful (finish the connection, then exit), SIGTERM or
+// SIGHUP = exit now. Between connections they stay blocked, except inside
+// epoll_pwait, so a signal can never slip in between the flag check and the
+// wait. While a connection is served they are open: the core watches the
+// flag between requests and while idle in keep-alive, and the signal cuts
+// its poll short.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "prefork.h"
+
+namespace prefork {
+namespace {
+
+volatile int g_stopping = 0;           // mh_conn_info.stopping
+volatile sig_atomic_t g_serving = 0;   // inside serve_connection
+
+void on_graceful(int) { g_stopping = 1; }
+
+void on_terminate(int)
+{
+    if (g_serving) _exit(0);  // a hard stop drops the connection; _exit is signal-safe
+    g_stopping = 1;
+}
+
+// SA_RESTART for SIGUSR1: poll, epoll_wait and nanosleep return EINTR
+// whatever the flag (signal(7)), which is all the core and this loop need,
+// while a module's blocking read() is not broken by a graceful restart.
+void install(int sig, void (*fn)(int), int flags)
+{
+    struct sigaction sa {};
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = flags;
+    sigaction(sig, &sa, nullptr);
+}
+
+// The scoreboard's generation is the authority, as in Apache: checked
+// between connections in case a restart's signal ever goes astray.
+bool outlived(int generation)
+{
+    mh_status_global g{};
+    g.struct_size = sizeof g;
+    return api->status_global(&g) == 0 && g.mpm_generation != generation;
+}
+
+}  // namespace
+
+void child_main(int slot_index, int generation, const Settings &cfg)
+{
+    const mh_mpm_services *s = svc();
+    // A stop signal that comes before the handlers below meets the default
+    // action and ends the child: it has not run child_init, nothing is lost.
+    s->child_after_fork();
+    install(SIGUSR1, on_graceful, SA_RESTART);
+    install(SIGTERM, on_terminate, 0);
+    install(SIGHUP, on_terminate, 0);
+    signal(SIGINT, SIG_IGN);  // Ctrl-C in the foreground: the master decides
+
+    sigset_t stop_signals, open_mask;
+    sigemptyset(&stop_signals);
+    for (int sig : {SIGUSR1, SIGTERM, SIGHUP}) sigaddset(&stop_signals, sig);
+    sigprocmask(SIG_BLOCK, &stop_signals, &open_mask);
+
+    if (s->drop_privileges() != 0) _exit(kExitFatal);  // logged by the core
+    s->run_child_init();
+
+    mh_slot *slot = s->slot(slot_index, 0);
+    ListenWait listeners;
+    int exit_code = 0;
+    if (listeners.open() != 0) {
+        log_error(MH_LOG_ERR, errno, "could not watch the listening sockets");
+        exit_code = kExitSick;
+        g_stopping = 1;
+    }
+
+    long served = 0;
+    while (!g_stopping) {
+        if (cfg.max_connections > 0 && served >= cfg.max_connections) break;
+        if (outlived(generation)) break;
+        s->slot_set_state(slot, MH_WORKER_READY);
+
+        sockaddr_storage peer;
+        socklen_t peer_len = 0;
+        int fd = -1, listener = 0;
+        ListenWait::Got got = listeners.next(open_mask, fd, peer, peer_len, listener);
+        if (got == ListenWait::Got::Nothing) continue;
+        if (got == ListenWait::Got::Broken) {
+            exit_code = kExitSick;
+            break;
+        }
+
+        s->slot_set_state(slot, MH_WORKER_READ);
+        mh_conn_info conn{};
+        conn.struct_size = sizeof conn;
+        conn.fd = fd;
+        conn.peer = reinterpret_cast<const sockaddr *>(&peer);
+        conn.peer_len = peer_len;
+        conn.listener = listener;
+        conn.slot = slot;
+        conn.stopping = &g_stopping;
+        g_serving = 1;
+        sigprocmask(SIG_SETMASK, &open_mask, nullptr);
+        s->serve_connection(&conn);  // closes fd
+        sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+        g_serving = 0;
+        ++served;
+    }
+    if (g_stopping) s->slot_set_state(slot, MH_WORKER_GRACEFUL);
+    s->run_child_exit();
+    _exit(exit_code);  // not exit(): the master's atexit handlers are not ours to run
+}
+
+}  // namespace prefork
