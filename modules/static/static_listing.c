@@ -1,0 +1,241 @@
+/*
+ * Options Indexes: an HTML listing of a directory without an index file,
+ * in the spirit of mod_autoindex's FancyIndexing: a table of name, date and
+ * size, directories first, sortable with Apache's ?C=N|M|S;O=A|D links.
+ *
+ * Left out of the listing, though still served when asked for by name:
+ *  - dotfiles: they are usually private (.git, .env, .htpasswd), and
+ *    Apache's shipped configuration hides them too (IndexIgnore .??*);
+ *  - what a link to it would not serve: symlinks when FollowSymLinks is
+ *    off, broken links, FIFOs, devices and sockets (Apache likewise drops
+ *    entries whose lookup fails).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "static.h"
+
+typedef struct entry {
+    const char *name;
+    int64_t size, mtime;
+    int is_dir;
+} entry;
+
+typedef struct order {
+    char column; /* 'N'ame, 'M'odified, 'S'ize */
+    char direction; /* 'A'scending, 'D'escending */
+} order;
+
+/* A growing output buffer; `failed` once memory ran out. */
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} buf;
+
+static void put(buf *b, const char *s, size_t n)
+{
+    if (b->failed) return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 8192;
+        while (cap < b->len + n) cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) { b->failed = 1; return; }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void printf_(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void printf_(buf *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) { b->failed = 1; return; }
+    if ((size_t)n < sizeof small) { put(b, small, (size_t)n); return; }
+    char *big = malloc((size_t)n + 1);
+    if (big == NULL) { b->failed = 1; return; }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    put(b, big, (size_t)n);
+    free(big);
+}
+
+/* Apache's query: "C=M;O=D" (also with '&'). Default: by name, ascending. */
+static order read_order(const char *q)
+{
+    order o = {'N', 'A'};
+    for (; q && *q; q++) {
+        if (q[0] == 'C' && q[1] == '=' && q[2] && strchr("NMS", q[2])) o.column = q[2];
+        if (q[0] == 'O' && q[1] == '=' && q[2] && strchr("AD", q[2])) o.direction = q[2];
+    }
+    return o;
+}
+
+static int compare(const void *a, const void *b, void *arg)
+{
+    const entry *x = a, *y = b;
+    const order *o = arg;
+    if (x->is_dir != y->is_dir) return y->is_dir - x->is_dir; /* directories first, always */
+    int c = 0;
+    if (o->column == 'M') c = (x->mtime > y->mtime) - (x->mtime < y->mtime);
+    else if (o->column == 'S') c = (x->size > y->size) - (x->size < y->size);
+    if (c == 0) c = strcmp(x->name, y->name);
+    return o->direction == 'D' ? -c : c;
+}
+
+/* Like apr_strfsize: "512", "1.2K", "34M". */
+static void format_size(char out[24], int64_t n)
+{
+    static const char units[] = "KMGTPE";
+    if (n < 1024) {
+        snprintf(out, 24, "%lld", (long long)n);
+        return;
+    }
+    double v = (double)n;
+    int u = -1;
+    do {
+        v /= 1024;
+        u++;
+    } while (v >= 1024 && units[u + 1]);
+    snprintf(out, 24, v < 9.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+/* Reads the entries worth listing into a malloc'ed array. */
+static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
+{
+    mh_pool *p = st_api->request_pool(r);
+    int follow = (st_api->options(r) & MH_OPT_FOLLOW_SYMLINKS) != 0;
+    entry *list = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue; /* ".", ".." and dotfiles: see the top */
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            entry *grown = realloc(list, cap * sizeof *list);
+            if (grown == NULL) {
+                *failed = 1;
+                break;
+            }
+            list = grown;
+        }
+        list[n].name = st_api->pstrdup(p, de->d_name);
+        list[n].size = st.st_size;
+        list[n].mtime = st.st_mtim.tv_sec;
+        list[n].is_dir = S_ISDIR(st.st_mode);
+        n++;
+    }
+    *count = n;
+    return list;
+}
+
+/* A column heading that sorts by it; again reverses the order. */
+static void heading(buf *b, const order *o, char column, const char *label, const char *cls)
+{
+    char dir = o->column == column && o->direction == 'A' ? 'D' : 'A';
+    printf_(b, "<th%s><a href=\"?C=%c;O=%c\">%s</a></th>", cls, column, dir, label);
+}
+
+static void render(mh_request *r, buf *b, const entry *list, size_t n, const order *o)
+{
+    mh_pool *p = st_api->request_pool(r);
+    const char *path = st_api->request_path(r);
+    const char *title = st_api->escape_html(p, path);
+    printf_(b,
+            "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<title>Index of %s</title>\n<style>\n"
+            "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n"
+            "h1{font-size:1.4em;font-weight:normal}\n"
+            "table{border-collapse:collapse}\n"
+            "th,td{padding:.25em 1.2em .25em 0;text-align:left;white-space:nowrap}\n"
+            "th{border-bottom:1px solid #ccc}\n"
+            ".s{text-align:right}\n"
+            "td.m,td.s{font-family:ui-monospace,monospace;font-size:.9em}\n"
+            "tr:hover td{background:#f3f6fa}\n"
+            "a{text-decoration:none}\na:hover{text-decoration:underline}\n"
+            "</style>\n</head>\n<body>\n<h1>Index of %s</h1>\n<table>\n<tr>",
+            title, title);
+    heading(b, o, 'N', "Name", "");
+    heading(b, o, 'M', "Last modified (UTC)", "");
+    heading(b, o, 'S', "Size", " class=\"s\"");
+    puts_(b, "</tr>\n");
+    if (strcmp(path, "/") != 0)
+        puts_(b, "<tr><td><a href=\"../\">Parent Directory</a></td><td class=\"m\"></td><td class=\"s\">-</td></tr>\n");
+    for (size_t i = 0; i < n; i++) {
+        const entry *e = &list[i];
+        /* A name with ':' before any '/' would read as a URL scheme. */
+        const char *prefix = strchr(e->name, ':') ? "./" : "";
+        const char *href = st_api->escape_html(p, st_api->escape_path(p, e->name));
+        const char *shown = st_api->escape_html(p, e->name);
+        const char *slash = e->is_dir ? "/" : "";
+        char date[32] = "";
+        struct tm tm;
+        time_t t = (time_t)e->mtime;
+        if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+        printf_(b, "<tr><td><a href=\"%s%s%s\">%s%s</a></td><td class=\"m\">%s</td>", prefix, href, slash, shown,
+                slash, date);
+        if (e->is_dir) {
+            puts_(b, "<td class=\"s\">-</td></tr>\n");
+        } else {
+            char size[24];
+            format_size(size, e->size);
+            printf_(b, "<td class=\"s\" title=\"%lld bytes\">%s</td></tr>\n", (long long)e->size, size);
+        }
+    }
+    puts_(b, "</table>\n</body>\n</html>\n");
+}
+
+int st_send_listing(mh_request *r, int fd)
+{
+    int rv = st_answer_method(r);
+    if (rv != MH_DECLINED) {
+        close(fd);
+        return rv;
+    }
+    DIR *d = fdopendir(fd);
+    if (d == NULL) {
+        st_api->log_error(&static_module, MH_LOG_ERR, errno, NULL, r, "cannot list %s", st_api->filename(r));
+        close(fd);
+        return 500;
+    }
+    size_t n = 0;
+    int failed = 0;
+    entry *list = read_entries(r, d, &n, &failed);
+    closedir(d);
+    order o = read_order(st_api->request_query(r));
+    if (n > 1) qsort_r(list, n, sizeof *list, compare, &o);
+    buf b = {NULL, 0, 0, failed};
+    render(r, &b, list, n, &o);
+    free(list);
+    if (b.failed) {
+        free(b.p);
+        st_api->log_error(&static_module, MH_LOG_ERR, ENOMEM, NULL, r, "listing %s", st_api->filename(r));
+        return 500;
+    }
+    st_api->set_content_type(r, "text/html;charset=UTF-8");
+    st_api->set_content_length(r, (int64_t)b.len);
+    st_api->write(r, b.p, b.len);
+    free(b.p);
+    return MH_OK;
+}
