@@ -1,0 +1,53 @@
+/*
+ * modhttpd module ABI: version numbers and return codes.
+ *
+ * A module records the ABI it was compiled against in its descriptor
+ * (MH_MODULE_HEADER does it). The server refuses a module whose major
+ * differs from its own and loads any module with the same major, whatever
+ * its minor: descriptors and tables only ever grow at the end, and every
+ * struct that crosses the boundary starts with its size.
+ *
+ * ABI history (one line per bump; never edit an old line):
+ *   1.0  first stable ABI: module descriptor, directives, hooks, services
+ *        table, MPM entry, scoreboard access.
+ */
+#ifndef MODHTTPD_VERSION_H
+#define MODHTTPD_VERSION_H
+
+#define MH_ABI_MAJOR 1
+#define MH_ABI_MINOR 0
+
+/* "MHD1": first field of every module descriptor. */
+#define MH_MODULE_MAGIC 0x4d484431u
+
+/* True when the server behind `api` offers at least ABI major.minor. */
+#define MH_ABI_AT_LEAST(api, major, minor)                                 \
+    ((api)->abi_major > (major) ||                                         \
+     ((api)->abi_major == (major) && (api)->abi_minor >= (minor)))
+
+/* True when the server's services table has the member `field`
+ * (it was built with a minor that added it). */
+#define MH_API_HAS(api, field)                                             \
+    (offsetof(mh_api, field) + sizeof((api)->field) <= (api)->struct_size)
+
+#define MODHTTPD_VERSION_STRING "0.1.0"
+
+/* Hook and handler return codes, as in Apache: anything from 100 to 599
+ * is an HTTP status that ends the request with that status. */
+#define MH_OK 0
+#define MH_DECLINED (-1)
+#define MH_DONE (-2)
+
+#if defined(_WIN32)
+#define MH_EXPORT __declspec(dllexport)
+#else
+#define MH_EXPORT __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+#define MH_EXTERN_C extern "C"
+#else
+#define MH_EXTERN_C
+#endif
+
+#endif
