@@ -72,6 +72,7 @@ void child_main(int slot_index, int generation, const Settings &cfg)
     s->run_child_init();
 
     mh_slot *slot = s->slot(slot_index, 0);
+    s->slot_set_owner(slot, getpid(), generation);
     ListenWait listeners;
     int exit_code = 0;
     if (listeners.open() != 0) {

@@ -44,7 +44,7 @@ int wait_signal(const sigset_t &set, int timeout_ms)
 class ChildProcess {
 public:
     ChildProcess(int slot, int generation, const Settings &cfg, const std::vector<int> &fds)
-        : slot_(slot), generation_(generation), signals_(control_signals()),
+        : slot_(slot), generation_(generation), threads_(cfg.threads_per_child), signals_(control_signals()),
           workers_(queue_, slot, cfg.threads_per_child, pthread_self()),
           listener_(queue_, fds, cfg.max_connections, pthread_self())
     {
@@ -55,6 +55,7 @@ public:
     int run()
     {
         if (listener_.open() != 0) return kExitSick;
+        for (int t = 0; t < threads_; ++t) svc()->slot_set_owner(svc()->slot(slot_, t), getpid(), generation_);
         if (!workers_.start() || !listener_.start()) {
             stop_now();
             return kExitSick;
@@ -105,6 +106,7 @@ private:
 
     int slot_;
     int generation_;
+    int threads_;
     sigset_t signals_;
     WorkQueue queue_;
     Workers workers_;

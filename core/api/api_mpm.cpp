@@ -89,6 +89,15 @@ void slot_set_state(mh_slot *s, int state)
     }
 }
 
+void slot_set_owner(mh_slot *s, int pid, int generation)
+{
+    if (!s) return;
+    s->pid.store(pid, std::memory_order_relaxed);
+    s->generation.store(generation, std::memory_order_relaxed);
+    s->my_access_count.store(0, std::memory_order_relaxed);
+    s->my_bytes_served.store(0, std::memory_order_relaxed);
+}
+
 void process_set(int p, int pid, int gen, int quiescing)
 {
     if (scoreboard::Process *proc = scoreboard::process(p)) {
@@ -144,6 +153,7 @@ void fill_mpm(mh_mpm_services &m)
     m.run_child_init = child::run_init;
     m.run_child_exit = child::run_exit;
     m.serve_connection = serve_connection;
+    m.slot_set_owner = slot_set_owner;
 }
 
 }  // namespace mh::api_parts

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "log/error_log.h"
 #include "logging.h"
 #include "master/runtime.h"
 #include "server.h"
@@ -31,6 +32,9 @@ void after_fork()
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Under a threaded MPM, error log lines say which thread wrote them.
+    mh_server *s = runtime::current();
+    log::ErrorLog::set_threaded(s && s->mpm && s->mpm->desc->mpm->threaded);
 }
 
 int drop_privileges()

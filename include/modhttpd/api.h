@@ -232,6 +232,10 @@ struct mh_api {
 
     /* ---- 1.0: services only an MPM uses (modhttpd/mpm.h). --------------- */
     const struct mh_mpm_services *mpm;
+
+    /* ---- 1.1 ------------------------------------------------------------ */
+    /* When the server binary was built: "Nov 27 2026 16:21:25". */
+    const char *server_built;
 };
 
 #ifdef __cplusplus

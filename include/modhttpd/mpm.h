@@ -109,6 +109,11 @@ typedef struct mh_mpm_services {
     /* [worker] Serves one connection to its end, keep-alive included, and
      * closes it. Blocking; many threads may call it at once. */
     void (*serve_connection)(const mh_conn_info *conn);
+
+    /* ---- 1.1 ---- */
+    /* [any] Records which process (and generation) a worker slot now
+     * belongs to; also starts its per-process counters afresh. */
+    void (*slot_set_owner)(mh_slot *slot, int pid, int generation);
 } mh_mpm_services;
 
 struct mh_mpm {

@@ -10,12 +10,13 @@
  * ABI history (one line per bump; never edit an old line):
  *   1.0  first stable ABI: module descriptor, directives, hooks, services
  *        table, MPM entry, scoreboard access.
+ *   1.1  mh_api.server_built; mh_mpm_services.slot_set_owner.
  */
 #ifndef MODHTTPD_VERSION_H
 #define MODHTTPD_VERSION_H
 
 #define MH_ABI_MAJOR 1
-#define MH_ABI_MINOR 0
+#define MH_ABI_MINOR 1
 
 /* "MHD1": first field of every module descriptor. */
 #define MH_MODULE_MAGIC 0x4d484431u

@@ -58,8 +58,8 @@ bool take_snapshot(const mh_request *r, bool extended, Snapshot &s)
     const char *name = a.server_name(a.request_server(r));
     s.server_name = name ? name : "";
     s.server_version = a.server_version ? a.server_version : "";
-    // The ABI has no server build stamp: this module is built with the server.
-    s.server_built = __DATE__ " " __TIME__;
+    // The server's build stamp came with ABI 1.1; an older server gets ours.
+    s.server_built = MH_API_HAS(&a, server_built) && a.server_built ? a.server_built : __DATE__ " " __TIME__;
     s.now_us = now_us();
     int64_t up = (s.now_us - g.restart_time_us) / 1000000;
     s.uptime = static_cast<uint32_t>(up < 0 ? 0 : up);
