@@ -1,6 +1,10 @@
 #include "module_registry.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <list>
 
@@ -28,6 +32,42 @@ std::string loader_message(const std::exception &e)
     if (end == std::string::npos || end < at) return what;
     return what.substr(at + tag.size(), end - at - tag.size());
 }
+
+FileId file_id(const std::string &path)
+{
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) return {};
+    return {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+}
+
+// A symlink to `target` under a name never used before, removed when done
+// (the loader keeps the mapping, not the name).
+class FreshName {
+public:
+    explicit FreshName(const std::string &target)
+    {
+        static unsigned counter = 0;
+        const char *tmp = getenv("TMPDIR");
+        std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/modhttpd-module-XXXXXX";
+        if (mkdtemp(tmpl.data()) == nullptr) {
+            path_ = target;
+            return;
+        }
+        dir_ = tmpl;
+        path_ = dir_ + "/" + std::to_string(++counter) + "-" + source_base_name(target.c_str());
+        if (symlink(target.c_str(), path_.c_str()) != 0) path_ = target;
+    }
+    ~FreshName()
+    {
+        if (dir_.empty()) return;
+        unlink(path_.c_str());
+        rmdir(dir_.c_str());
+    }
+    const std::string &path() const { return path_; }
+
+private:
+    std::string dir_, path_;
+};
 
 std::string hex32(uint32_t v)
 {
@@ -71,14 +111,31 @@ std::string check_descriptor(const mh_module *m, const std::string &symbol, cons
 
 LoadedModule &load_module(const std::string &symbol, const std::string &path)
 {
-    for (LoadedModule &m : registry())
-        if (m.symbol == symbol && m.path == path) return m;
+    FileId id = file_id(path);
+    bool replaced = false;
+    for (LoadedModule &m : registry()) {
+        if (m.path != path) continue;
+        if (m.file == id) {
+            if (m.symbol == symbol) return m;
+        } else {
+            replaced = true;
+        }
+    }
 
     boost::dll::shared_library library;
     try {
         // Resolve every symbol now: a module with a missing dependency fails
         // here, with the loader's message, rather than at its first request.
-        library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        auto mode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+        if (replaced) {
+            // The file was rebuilt since it was loaded (a restart after
+            // "make install"): the dynamic loader would hand back the old copy
+            // for the same name, so the new file goes in under a fresh one.
+            FreshName fresh(path);
+            library.load(fresh.path(), mode);
+        } else {
+            library.load(path, mode);
+        }
     } catch (const std::exception &e) {
         throw config::Error("Cannot load " + path + " into server: " + loader_message(e));
     }
@@ -92,6 +149,7 @@ LoadedModule &load_module(const std::string &symbol, const std::string &path)
     LoadedModule &m = registry().emplace_back();
     m.symbol = symbol;
     m.path = path;
+    m.file = id;
     m.library = std::move(library);
     m.address = address;
     // A module built against an older minor has a shorter descriptor: the

@@ -1,7 +1,10 @@
 // Shared objects loaded with LoadModule, through Boost.DLL. A library stays
-// loaded for the life of the process: a restart that names it again reuses
-// it, so module code is never unmapped under a running child.
+// loaded for the life of the process (the previous configuration may still
+// call into it): a restart that names an unchanged file reuses it, one that
+// finds the file rebuilt loads the new one beside it.
 #pragma once
+
+#include <sys/types.h>
 
 #include <boost/dll/shared_library.hpp>
 
@@ -13,9 +16,21 @@
 
 namespace mh {
 
+// What identifies the file a module was loaded from: a rebuilt module (new
+// inode, size or time) is loaded again on the next restart.
+struct FileId {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    off_t size = 0;
+    time_t mtime_sec = 0;
+    long mtime_nsec = 0;
+    bool operator==(const FileId &) const = default;
+};
+
 struct LoadedModule {
     std::string symbol;            // "static_module"
     std::string path;              // absolute path of the .so
+    FileId file;                   // the file as it was when loaded
     std::string source;            // base name of desc.source: "mod_static.c"
     boost::dll::shared_library library;
     const mh_module *address = nullptr;  // the exported symbol

@@ -421,3 +421,45 @@ def test_goaccess_reads_our_combined_log(tmp_path):
     general = report["general"]
     assert general["total_requests"] == 8
     assert general["failed_requests"] == 0
+
+
+def build_greeter(src_dir, out, text):
+    """Compiles a one-handler module answering `text`, the way a module author would."""
+    from harness import SOURCE
+    src = src_dir / "mod_greeter.c"
+    src.write_text(r'''
+#include <modhttpd/modhttpd.h>
+#include <string.h>
+static const mh_api *api;
+static int handler(mh_request *r)
+{
+    const char *h = api->handler_name(r);
+    if (h == NULL || strcmp(h, "greeter") != 0) return MH_DECLINED;
+    api->set_content_type(r, "text/plain");
+    api->puts(r, "%s\n");
+    return MH_OK;
+}
+static void hooks(const mh_api *a, const mh_module *self) { api = a; a->hook_handler(self, handler, MH_HOOK_MIDDLE); }
+MH_DECLARE_MODULE(greeter_module) = {MH_MODULE_HEADER, 0, NULL, NULL, NULL, NULL, hooks, NULL};
+''' % text)
+    tmp = out.with_suffix(".tmp")
+    subprocess.run(["cc", "-shared", "-fPIC", "-std=c99", "-I", str(SOURCE / "include"), str(src), "-o", str(tmp)],
+                   check=True, timeout=60)
+    os.replace(tmp, out)  # as make install does: a new file, never rewritten in place
+
+
+@pytest.mark.parametrize("sig,kind", [(signal.SIGUSR1, "graceful"), (signal.SIGHUP, "restart")])
+def test_a_rebuilt_module_is_picked_up_by_a_restart(tmp_path, sig, kind):
+    s = server(tmp_path, config="LoadModule greeter_module modules/mod_greeter.so\n"
+                                "<Location /greet>\nSetHandler greeter\n</Location>")
+    so = s.root / "modules" / "mod_greeter.so"
+    build_greeter(tmp_path, so, "version one")
+    s.start()
+    try:
+        assert s.get("/greet")[2] == b"version one\n"
+        build_greeter(tmp_path, so, "version two")
+        s.signal(sig)
+        assert wait_for(lambda: s.error_log().count("resuming normal operations") >= 2)
+        assert wait_for(lambda: s.get("/greet")[2] == b"version two\n", timeout=15), kind
+    finally:
+        s.stop()
