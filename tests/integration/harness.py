@@ -5,6 +5,7 @@ the built modules into <root>/modules, starts `modhttpd -D FOREGROUND` on a
 free port of 127.0.0.1 and stops it (and checks it is gone) afterwards.
 """
 import http.client
+import tempfile
 import os
 import shutil
 import signal
@@ -257,3 +258,21 @@ def status_of(data):
     if not data.startswith(b"HTTP/"):
         return None
     return int(data.split(b" ", 2)[1])
+
+
+def chromium_dom(url, timeout=60):
+    """The DOM of `url` after headless Chromium loaded it and ran its scripts."""
+    import pytest
+    browser = shutil.which("chromium")
+    if browser is None:
+        pytest.skip("chromium is not installed (scripts/deps.sh test installs it)")
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", "--user-data-dir=" + profile, "--dump-dom", url],
+                           capture_output=True, timeout=timeout)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
+    return r.stdout.decode("utf-8", errors="replace")

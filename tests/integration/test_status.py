@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from harness import SOURCE, Server, free_port
+from harness import SOURCE, Server, free_port, chromium_dom
 
 MODULES = ("static_module", "status_module", "sleep_module")
 LOCATIONS = """<Location /server-status>
@@ -501,22 +501,6 @@ def test_notable_drops_the_table(make_server, mpm):
     assert "GET /server-status?notable HTTP/1.1" in page
     _, page = get_status(s, "")
     assert b'<table id="workers">' in page
-
-
-def chromium_dom(url):
-    browser = shutil.which("chromium")
-    if browser is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    try:
-        r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                            "--disable-sync", "--user-data-dir=" + profile, "--dump-dom", url],
-                           capture_output=True, timeout=60)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    assert r.returncode == 0, r.stderr.decode(errors="replace")[-2000:]
-    return r.stdout.decode("utf-8", errors="replace")
 
 
 def test_html_page_in_chromium(make_server, mpm):
