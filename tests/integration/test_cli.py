@@ -463,3 +463,29 @@ def test_a_rebuilt_module_is_picked_up_by_a_restart(tmp_path, sig, kind):
         assert wait_for(lambda: s.get("/greet")[2] == b"version two\n", timeout=15), kind
     finally:
         s.stop()
+
+
+def test_k_start_detaches_and_k_stop_ends_it(tmp_path):
+    s = server(tmp_path)
+    r = s.run("-k", "start")
+    assert r.returncode == 0, r.stderr
+    pid_file = s.root / "logs" / "modhttpd.pid"
+    assert wait_for(pid_file.exists)
+    pid = int(pid_file.read_text())
+    try:
+        # The master left the session of the command that started it.
+        stat_fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+        assert int(stat_fields[3]) == pid  # its own session (setsid)
+        assert wait_for(lambda: _answers(s))
+        assert s.get("/")[2] == b"ok\n"
+    finally:
+        assert s.run("-k", "stop").returncode == 0
+    assert wait_for(lambda: not os.path.exists("/proc/%d" % pid))
+    assert not pid_file.exists()
+
+
+def _answers(s):
+    try:
+        return s.get("/")[0] == 200
+    except OSError:
+        return False
