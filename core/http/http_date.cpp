@@ -70,11 +70,29 @@ void format_http_date(time_t t, char out[30])
         memcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT", 30);
         return;
     }
-    char buf[64];  // roomy: the compiler cannot know the fields' ranges
-    snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
-             kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    memcpy(out, buf, 29);
-    out[29] = '\0';
+    // Written by hand: this runs for every Date and Last-Modified header, and
+    // snprintf was a fifth of a small static request's instructions.
+    auto two = [](char *p, int v) {
+        p[0] = char('0' + v / 10);
+        p[1] = char('0' + v % 10);
+    };
+    int year = tm.tm_year + 1900;
+    memcpy(out, kDays[tm.tm_wday], 3);
+    out[3] = ',';
+    out[4] = ' ';
+    two(out + 5, tm.tm_mday);
+    out[7] = ' ';
+    memcpy(out + 8, kMonths[tm.tm_mon], 3);
+    out[11] = ' ';
+    two(out + 12, year / 100);
+    two(out + 14, year % 100);
+    out[16] = ' ';
+    two(out + 17, tm.tm_hour);
+    out[19] = ':';
+    two(out + 20, tm.tm_min);
+    out[22] = ':';
+    two(out + 23, tm.tm_sec);
+    memcpy(out + 25, " GMT", 5);  // with the NUL
 }
 
 std::string_view current_http_date()

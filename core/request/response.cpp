@@ -3,6 +3,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <string>
 
@@ -22,11 +23,11 @@ constexpr int64_t kReadSmallFile = 32768;  // below this, pread beats a separate
 
 bool without_body(int status) { return status < 200 || status == 204 || status == 304; }
 
-void append_number(std::string &out, uint64_t v)
+void append_number(std::string &out, uint64_t v, int base = 10)
 {
     char buf[24];
-    int n = snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
-    out.append(buf, static_cast<size_t>(n));
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, base);
+    out.append(buf, end);
 }
 
 bool decide_keep_alive(mh_request &r)
@@ -134,10 +135,12 @@ int write(mh_request &r, std::string_view data)
     }
     bool ok;
     if (r.chunked) {
-        char size[24];
-        int n = snprintf(size, sizeof size, "%zx\r\n", data.size());
-        ok = c.send_pair(std::string_view(size, size_t(n)), data) && c.send("\r\n");
-        r.bytes_out += size_t(n) + 2;
+        thread_local std::string size;
+        size.clear();
+        append_number(size, data.size(), 16);
+        size += "\r\n";
+        ok = c.send_pair(size, data) && c.send("\r\n");
+        r.bytes_out += size.size() + 2;
     } else {
         ok = c.send(data);
     }
