@@ -67,7 +67,9 @@ def compilers(lang):
 
 def exported_modules(so):
     out = run(["nm", "-D", "--defined-only", so]).stdout
-    return sorted(l.split()[-1] for l in out.splitlines() if l.split() and l.split()[-1].endswith("_module"))
+    # AddressSanitizer adds an "__odr_asan.<name>" twin of each global.
+    return sorted(l.split()[-1] for l in out.splitlines()
+                  if l.split() and l.split()[-1].endswith("_module") and not l.split()[-1].startswith("__odr_asan"))
 
 
 class Kit:
