@@ -21,7 +21,8 @@ struct State {
     Options opts;
     std::unique_ptr<mh_server> current;
     std::unique_ptr<mh_server> previous;  // kept one generation: the MPM may still look at it
-    std::array<uv_signal_t, 5> signals{};
+    std::array<uv_signal_t, 4> signals{};
+    uv_async_t graceful_stop{};  // SIGWINCH sent by someone (see on_winch)
     uv_timer_t shutdown_timer{};
     bool stopping = false;
     bool closed = false;
@@ -35,6 +36,8 @@ void close_handles()
     if (g->closed) return;
     g->closed = true;
     for (uv_signal_t &s : g->signals) uv_close(reinterpret_cast<uv_handle_t *>(&s), nullptr);
+    signal(SIGWINCH, SIG_IGN);
+    uv_close(reinterpret_cast<uv_handle_t *>(&g->graceful_stop), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&g->shutdown_timer), nullptr);
 }
 
@@ -116,11 +119,24 @@ void on_signal(uv_signal_t *, int signum)
         log::server_error("core", MH_LOG_NOTICE, 0, "AH00171: Graceful restart requested, doing restart");
         restart(true);
         break;
-    case SIGWINCH:
-        log::server_error("core", MH_LOG_NOTICE, 0, "AH00170: caught SIGWINCH, shutting down gracefully");
-        stop(true);
-        break;
     }
+}
+
+// SIGWINCH means graceful-stop (Apache's -k graceful-stop), but the kernel
+// also sends it to a terminal's foreground processes when the terminal is
+// resized: a server in the foreground of a terminal (docker run -it, with
+// STOPSIGNAL SIGWINCH as Apache's images set) then stopped on a window
+// resize. Only a WINCH that a process sent (kill, -k graceful-stop) stops
+// this server; the kernel's resize notice is ignored.
+void on_winch(int, siginfo_t *info, void *)
+{
+    if (info->si_code == SI_USER || info->si_code == SI_QUEUE) uv_async_send(&g->graceful_stop);
+}
+
+void on_graceful_stop(uv_async_t *)
+{
+    log::server_error("core", MH_LOG_NOTICE, 0, "AH00170: caught SIGWINCH, shutting down gracefully");
+    stop(true);
 }
 
 }  // namespace
@@ -140,11 +156,16 @@ int run(std::unique_ptr<mh_server> first, const Options &opts)
     signal(SIGPIPE, SIG_IGN);
 
     uv_loop_t *loop = runtime::loop();
-    const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGWINCH};
+    const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     for (size_t i = 0; i < state.signals.size(); ++i) {
         uv_signal_init(loop, &state.signals[i]);
         uv_signal_start(&state.signals[i], on_signal, sigs[i]);
     }
+    uv_async_init(loop, &state.graceful_stop, on_graceful_stop);
+    struct sigaction winch {};
+    winch.sa_sigaction = on_winch;
+    winch.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGWINCH, &winch, nullptr);
     uv_timer_init(loop, &state.shutdown_timer);
 
     std::string pid_path = s.core.pid_file;

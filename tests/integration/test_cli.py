@@ -489,3 +489,38 @@ def _answers(s):
         return s.get("/")[0] == 200
     except OSError:
         return False
+
+
+def test_terminal_resize_does_not_stop_the_server_but_kill_winch_does(tmp_path):
+    """Apache stops gracefully on any SIGWINCH, so a container running it in
+    the foreground of a terminal dies when the window is resized. Here only a
+    WINCH sent by a process (kill, -k graceful-stop) stops the server."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    s = server(tmp_path)
+    master_fd, slave_fd = pty.openpty()
+
+    def take_terminal():
+        os.setsid()
+        fcntl.ioctl(slave_fd, termios.TIOCSCTTY, 0)  # the pty becomes our controlling terminal
+
+    s.proc = subprocess.Popen(s.command("-D", "FOREGROUND"), stdin=slave_fd, stdout=slave_fd, stderr=slave_fd,
+                              preexec_fn=take_terminal, env=s.env())
+    s.stderr_path = s.root / "logs" / "error_log"
+    try:
+        s.wait_ready()
+        for rows in (30, 40, 50):  # resize: the kernel sends SIGWINCH to the foreground group
+            fcntl.ioctl(master_fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+            time.sleep(0.3)
+        assert s.proc.poll() is None
+        assert s.get("/")[0] == 200
+        assert "SIGWINCH" not in s.error_log()
+        os.kill(s.pid, signal.SIGWINCH)  # what -k graceful-stop sends
+        assert s.proc.wait(15) == 0
+        assert "AH00170: caught SIGWINCH, shutting down gracefully" in s.error_log()
+    finally:
+        s.stop()
+        os.close(master_fd)
+        os.close(slave_fd)
