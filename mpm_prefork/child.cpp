@@ -9,6 +9,7 @@
 // flag between requests and while idle in keep-alive, and the signal cuts
 // its poll short.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -52,7 +53,7 @@ bool outlived(int generation)
 
 }  // namespace
 
-void child_main(int slot_index, int generation, const Settings &cfg)
+void child_main(int slot_index, int generation, const Settings &cfg, pid_t master_pid)
 {
     const mh_mpm_services *s = svc();
     // A stop signal that comes before the handlers below meets the default
@@ -69,6 +70,12 @@ void child_main(int slot_index, int generation, const Settings &cfg)
     sigprocmask(SIG_BLOCK, &stop_signals, &open_mask);
 
     if (s->drop_privileges() != 0) _exit(kExitFatal);  // logged by the core
+    // A master killed outright (kill -9, the OOM killer) must not leave us
+    // serving as orphans that keep its port: its death sends us SIGTERM,
+    // taken like the master's own. Set after the privileges are dropped:
+    // changing credentials clears it.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != master_pid) _exit(0);
     s->run_child_init();
 
     mh_slot *slot = s->slot(slot_index, 0);

@@ -85,8 +85,9 @@ int make_child(int slot)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
+    pid_t master_pid = getpid();
     pid_t pid = fork();
-    if (pid == 0) child_main(slot, m.generation, m.cfg);
+    if (pid == 0) child_main(slot, m.generation, m.cfg, master_pid);
     int err = errno;
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (pid < 0) {

@@ -126,6 +126,7 @@ private:
 };
 
 // ---- child.cpp ----
-[[noreturn]] void child_main(int slot, int generation, const Settings &cfg);
+// `master_pid`: the parent, whose death ends the child.
+[[noreturn]] void child_main(int slot, int generation, const Settings &cfg, pid_t master_pid);
 
 }  // namespace prefork

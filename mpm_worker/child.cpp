@@ -121,10 +121,11 @@ void child_main(int slot, int generation, const Settings &cfg, const std::vector
     svc()->child_after_fork();
     sigset_t control = control_signals();
     pthread_sigmask(SIG_BLOCK, &control, nullptr);  // before any thread: they inherit it
-    // A master killed outright must not leave us serving as orphans.
+    if (svc()->drop_privileges() != 0) _exit(kExitFatal);
+    // A master killed outright must not leave us serving as orphans. After
+    // the privileges are dropped: changing credentials clears this setting.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != master().pid) _exit(0);
-    if (svc()->drop_privileges() != 0) _exit(kExitFatal);
     svc()->run_child_init();
     ChildProcess child(slot, generation, cfg, listen_fds);
     // _exit: the master's objects copied by fork are not ours to destroy.

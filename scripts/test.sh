@@ -2,7 +2,9 @@
 # Builds and runs every test:
 #   1. unit (doctest) and integration tests (pytest: the real binary on
 #      127.0.0.1, both MPMs) in a normal build;
-#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer,
+#      but for the slowhttptest runs (minutes of waiting on timeouts whose
+#      code the slow-client suite already drives under the sanitizers);
 #   3. the worker MPM's suites under ThreadSanitizer;
 #   4. a short bounded fuzzing run of every libFuzzer target.
 # Longer fuzzing and soak runs: docs/fuzzing.md.
@@ -23,7 +25,7 @@ suite() {  # suite <build dir> <meson test args...> -- <meson setup args...>
 }
 
 suite build --no-suite tsan-worker
-suite build-asan --no-suite tsan-worker -- -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+suite build-asan --no-suite tsan-worker --no-suite slowhttptest -- -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 suite build-tsan --suite worker --suite tsan-worker -- -Dbuildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
 bash tests/fuzz/run.sh 15
 echo "== all tests passed"

@@ -78,6 +78,17 @@ RequestParser::Event RequestParser::next()
     return Event::Error;
 }
 
+std::string_view RequestParser::request_line_so_far() const
+{
+    if (state_ != State::Head || pos_ >= end_) return {};
+    const char *line = buf_.data() + pos_;
+    const char *lf = static_cast<const char *>(memchr(line, '\n', end_ - pos_));
+    if (lf == nullptr) return {};
+    size_t len = static_cast<size_t>(lf - line);
+    if (len > 0 && line[len - 1] == '\r') --len;
+    return {line, len};
+}
+
 RequestParser::Event RequestParser::fail(int status, const char *reason)
 {
     state_ = State::Failed;

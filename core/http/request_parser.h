@@ -62,6 +62,10 @@ public:
     bool has_buffered_input() const { return end_ > pos_; }
     // True when some of the current request head has arrived.
     bool head_started() const { return state_ == State::Head && end_ > pos_; }
+    // While a head is still arriving: its request line once that line is
+    // complete (without CRLF, unchecked), else empty. What a 408 on a head
+    // that never ended logs, as Apache logs the request line it has read.
+    std::string_view request_line_so_far() const;
     bool in_body() const { return state_ == State::Body; }
     // Tighten or loosen LimitRequestBody for the current request (per-directory value).
     void set_body_limit(uint64_t limit) { limits_.body = limit; }

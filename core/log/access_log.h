@@ -77,12 +77,15 @@ public:
 
 private:
     AccessLogFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+    void take_back(const char *fragment, std::size_t len);
     std::string path_;
     int fd_;
     // Shared by a process's threads: set while writes fail, with the count
     // of lines dropped meanwhile.
     std::atomic<bool> failing_{false};
     std::atomic<uint64_t> dropped_{0};
+    // A line cut short could not be taken back: the next one starts with '\n'.
+    std::atomic<bool> torn_{false};
 };
 
 }  // namespace mh::log

@@ -5,19 +5,25 @@
 
 namespace mh::log::detail {
 
-int write_all(int fd, const char *data, std::size_t len) {
-    while (len > 0) {
-        ssize_t n = ::write(fd, data, len);
+int write_all(int fd, const char *data, std::size_t len, std::size_t *written) {
+    std::size_t done = 0;
+    int err = 0;
+    while (done < len) {
+        ssize_t n = ::write(fd, data + done, len - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return errno;
+            err = errno;
+            break;
         }
         // A regular file never takes 0 bytes of a non-empty write; do not spin.
-        if (n == 0) return EIO;
-        data += n;
-        len -= static_cast<std::size_t>(n);
+        if (n == 0) {
+            err = EIO;
+            break;
+        }
+        done += static_cast<std::size_t>(n);
     }
-    return 0;
+    if (written) *written = done;
+    return err;
 }
 
 }  // namespace mh::log::detail

@@ -6,7 +6,8 @@
 
 namespace mh::log::detail {
 
-// Loops over EINTR and short writes. Returns 0, or the errno that stopped it.
-int write_all(int fd, const char *data, std::size_t len);
+// Loops over EINTR and short writes. Returns 0, or the errno that stopped it
+// (then `*written`, when given, says how much of the buffer was written).
+int write_all(int fd, const char *data, std::size_t len, std::size_t *written = nullptr);
 
 }  // namespace mh::log::detail

@@ -1,9 +1,14 @@
 #include "master/master.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include "logging.h"
 #include "master/pid_file.h"
@@ -139,6 +144,27 @@ void on_graceful_stop(uv_async_t *)
     stop(true);
 }
 
+// Whether a few descriptors are free: libuv aborts the process when it
+// cannot create its global signal pipe, so that case is checked first.
+bool room_for_loop()
+{
+    int fds[6];
+    int n = 0;
+    while (n < 6 && (fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) ++n;
+    for (int i = 0; i < n; ++i) close(fds[i]);
+    return n == 6;
+}
+
+// The master cannot set up its loop: said in the error log and on stderr.
+// (The process exits at once: the handles made so far need no closing.)
+int cannot_run(const char *what, int os_errno)
+{
+    log::server_error("core", MH_LOG_EMERG, os_errno, "%s -- is the open files limit (ulimit -n) too low? exiting", what);
+    fprintf(stderr, "modhttpd: %s: %s -- is the open files limit (ulimit -n) too low?\n", what, strerror(os_errno));
+    g = nullptr;
+    return 1;
+}
+
 }  // namespace
 
 int run(std::unique_ptr<mh_server> first, const Options &opts)
@@ -155,13 +181,20 @@ int run(std::unique_ptr<mh_server> first, const Options &opts)
     });
     signal(SIGPIPE, SIG_IGN);
 
+    // The loop, its signal pipe and the async need descriptors: an open
+    // files limit (ulimit -n) too low for them is said and refused, rather
+    // than crashing in libuv.
+    if (!room_for_loop()) return cannot_run("too few free file descriptors for the master's event loop", EMFILE);
     uv_loop_t *loop = runtime::loop();
+    if (loop == nullptr) return cannot_run("could not create the master's event loop", errno);
     const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
     for (size_t i = 0; i < state.signals.size(); ++i) {
-        uv_signal_init(loop, &state.signals[i]);
-        uv_signal_start(&state.signals[i], on_signal, sigs[i]);
+        int rc = uv_signal_init(loop, &state.signals[i]);
+        if (rc == 0) rc = uv_signal_start(&state.signals[i], on_signal, sigs[i]);
+        if (rc != 0) return cannot_run("could not watch the master's signals", -rc);
     }
-    uv_async_init(loop, &state.graceful_stop, on_graceful_stop);
+    if (int rc = uv_async_init(loop, &state.graceful_stop, on_graceful_stop); rc != 0)
+        return cannot_run("could not watch the master's signals", -rc);
     struct sigaction winch {};
     winch.sa_sigaction = on_winch;
     winch.sa_flags = SA_SIGINFO | SA_RESTART;

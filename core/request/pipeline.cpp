@@ -151,6 +151,7 @@ void reject(mh_request &r, int status, const char *reason)
     const http::RequestHead &h = c.parser().head();
     // Whatever of the head was understood goes to the log.
     if (!h.request_line.empty()) r.request_line = r.pool.strdup(h.request_line);
+    else if (std::string_view line = c.parser().request_line_so_far(); !line.empty()) r.request_line = r.pool.strdup(line);
     log::request_error(r, MH_LOG_INFO, 0, "request failed: %s (%d)", reason, status);
     if (mh_slot *slot = c.slot())
         scoreboard::request_started(slot, r.request_line, c.client_text(), "", "", r.start_us);

@@ -227,3 +227,27 @@ TEST_CASE("limits: exactly at each limit is accepted") {
     CHECK(check_splits(request("POST / HTTP/1.1", {"Host: a", "Content-Length: 999999999999"}), none) ==
           Events{"HEAD POST / HTTP/1.1 len=999999999999 ka host=a"});
 }
+
+TEST_CASE("request_line_so_far: the request line of a head still arriving") {
+    // What a 408 logs when the head never ends (as Apache logs the request
+    // line it has read).
+    mh::http::RequestParser p(Limits{});
+    auto feed = [&p](std::string_view s) {
+        auto in = p.input_space(s.size());
+        memcpy(in.data(), s.data(), s.size());
+        p.commit(s.size());
+        return p.next();
+    };
+    CHECK(p.request_line_so_far().empty());
+    CHECK(feed("\r\nGET /slow HTTP/1.1") == mh::http::RequestParser::Event::NeedMore);
+    CHECK(p.request_line_so_far().empty());  // not a whole line yet
+    CHECK(feed("\r\nHost: x\r\nX-Trickle: a") == mh::http::RequestParser::Event::NeedMore);
+    CHECK(p.request_line_so_far() == "GET /slow HTTP/1.1");
+    CHECK(feed("\r\n\r\nGET /next") == mh::http::RequestParser::Event::Head);
+    CHECK(p.request_line_so_far().empty());  // a head is complete: head() has it
+    CHECK(p.next() == mh::http::RequestParser::Event::End);
+    CHECK(p.next() == mh::http::RequestParser::Event::NeedMore);
+    CHECK(p.request_line_so_far().empty());
+    CHECK(feed(" HTTP/1.0\n") == mh::http::RequestParser::Event::NeedMore);
+    CHECK(p.request_line_so_far() == "GET /next HTTP/1.0");
+}

@@ -3,7 +3,9 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <csignal>
 #include <set>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -158,6 +160,60 @@ TEST_CASE("AccessLogFile: a full disk is reported once, and recovery too") {
     errors = mh::test::read_lines(error_log);
     REQUIRE(errors.size() == 3);
     CHECK(errors[2].find("(28)No space left on device: could not write") != std::string::npos);
+
+    ErrorLog::use_stderr();
+}
+
+// A write cut short (the disk filled up in the middle of a line) must not
+// leave half a line for the next one to be glued to. RLIMIT_FSIZE gives a
+// short write the same way a full disk does.
+TEST_CASE("AccessLogFile: a line cut short by a full disk is taken back") {
+    mh::test::TempDir dir;
+    // (RLIMIT_FSIZE would cut the error log's lines too: not a file here.)
+    REQUIRE(ErrorLog::open("/dev/null") == 0);
+    std::string path = dir.file("access_log");
+    auto log = AccessLogFile::open(path);
+    REQUIRE(log);
+    std::string line = "first line";
+    log->write_line(line);
+
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    rlimit old_limit{};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    rlimit small = old_limit;
+    small.rlim_cur = 11 + 10;  // "first line\n" and 10 bytes of the next
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    line = "cut short after ten bytes";
+    log->write_line(line);  // 10 bytes, then EFBIG
+    line = "dropped: cut short as well";
+    log->write_line(line);
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    signal(SIGXFSZ, old_handler);
+
+    line = "after";
+    log->write_line(line);
+    CHECK(line == "after");
+    CHECK(mh::test::read_file(path) == "first line\nafter\n");
+
+    // Without read access the cut cannot be checked, so it stays, and the
+    // next line starts on a line of its own.
+    int wronly = ::open(path.c_str(), O_WRONLY | O_APPEND);
+    REQUIRE(wronly >= 0);
+    REQUIRE(dup2(wronly, log->fd()) == log->fd());
+    ::close(wronly);
+    small.rlim_cur = 17 + 4;
+    signal(SIGXFSZ, SIG_IGN);
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    line = "torn line";
+    log->write_line(line);
+    line = "dropped too";
+    log->write_line(line);
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    signal(SIGXFSZ, old_handler);
+    line = "whole";
+    log->write_line(line);
+    CHECK(line == "whole");
+    CHECK(mh::test::read_file(path) == "first line\nafter\ntorn\nwhole\n");
 
     ErrorLog::use_stderr();
 }
