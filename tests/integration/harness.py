@@ -7,10 +7,12 @@ free port of 127.0.0.1 and stops it (and checks it is gone) afterwards.
 import http.client
 import tempfile
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -40,6 +42,79 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def handler_locations(*handlers):
+    """A <Location /name> with SetHandler name for each test handler (mod_sleep,
+    mod_crash, mod_echo answer under their own name). It starts with a newline
+    so that it may follow configuration text that lacks a final one."""
+    return "\n" + "".join("<Location /%s>\n    SetHandler %s\n</Location>\n" % (h, h) for h in handlers)
+
+
+# ---- waiting and /proc ---------------------------------------------------------
+
+def wait_until(predicate, timeout, interval=0.05):
+    """Polls predicate until it returns something true and returns that, or,
+    after timeout seconds, its last (false) value, for the assert to show.
+    On time.monotonic, so that a step of the wall clock cannot cut or stretch
+    the wait."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def stat_fields(pid):
+    """/proc/<pid>/stat after the command name (which may hold spaces and
+    parentheses): [state, ppid, ...], so field n of proc(5) is [n - 3]."""
+    return Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+
+
+def proc_status(pid):
+    """/proc/<pid>/status as a dict of its words ('VmRSS' -> ['4804', 'kB']);
+    empty once the process is gone (a zombie still has one)."""
+    out = {}
+    try:
+        text = Path("/proc/%d/status" % pid).read_text()
+    except OSError:
+        return out
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        out[key] = value.split()
+    return out
+
+
+def children_of(pid, zombies=False):
+    """The running children of a process or, with zombies=True, those that
+    exited and wait to be reaped: a leak the tests look for."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = stat_fields(int(d.name))
+        except OSError:
+            continue
+        if int(fields[1]) == pid and (fields[0] == "Z") == zombies:
+            out.append(int(d.name))
+    return sorted(out)
+
+
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def cpu_ticks(pid):
+    """utime + stime of a process (all its threads), in clock ticks."""
+    fields = stat_fields(pid)
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_seconds(pid):
+    return cpu_ticks(pid) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:
@@ -167,17 +242,7 @@ class Server:
 
     def children(self):
         """PIDs whose parent is the master."""
-        out = []
-        for d in Path("/proc").iterdir():
-            if not d.name.isdigit():
-                continue
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid and fields[0] != "Z":
-                out.append(int(d.name))
-        return sorted(out)
+        return children_of(self.proc.pid)
 
     # ---- HTTP --------------------------------------------------------------
     def connect(self, timeout=10):
@@ -258,6 +323,48 @@ def status_of(data):
     if not data.startswith(b"HTTP/"):
         return None
     return int(data.split(b" ", 2)[1])
+
+
+class PidTrackingRequest(threading.Thread):
+    """GET `path` on its own connection, read in a thread, for the handlers
+    that send and flush "pid=N" first (mod_sleep and mod_crash with &flush=1):
+    pid (pid_known set) names the serving process while the handler still
+    runs, so that a test can kill, restart or watch that very process. Then
+    data holds what arrived, error what cut it, and ended_at (monotonic)
+    when. pid_known is set at the end too, so that no wait outlasts it."""
+
+    def __init__(self, port, path, timeout=30):
+        super().__init__(daemon=True)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.sock.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path.encode())
+        self.data = b""
+        self.pid = None
+        self.error = None
+        self.ended_at = None
+        self.pid_known = threading.Event()
+        self.start()
+
+    def run(self):
+        try:
+            while True:
+                b = self.sock.recv(65536)
+                if not b:
+                    break
+                self.data += b
+                m = re.search(rb"pid=(\d+)\n", self.data)
+                if m and self.pid is None:
+                    self.pid = int(m.group(1))
+                    self.pid_known.set()
+        except OSError as e:
+            self.error = e
+        finally:
+            self.ended_at = time.monotonic()
+            self.sock.close()
+            self.pid_known.set()
+
+    def complete(self):
+        """A 200 whose chunked body reached its last chunk."""
+        return status_of(self.data) == 200 and self.data.endswith(b"0\r\n\r\n")
 
 
 def chromium_dom(url, timeout=60):

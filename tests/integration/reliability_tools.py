@@ -1,8 +1,8 @@
 """Helpers shared by the reliability tests (test_slowhttptest.py,
-test_slow_clients.py, test_faults.py, test_reliability.py): /proc readers,
-a latency probe that keeps measuring while the server is under attack, a
-load generator that knows which TCP connection each failure was on, and the
-Debian tools the tests drive."""
+test_slow_clients.py, test_faults.py, test_reliability.py): /proc readers
+beyond harness's, a latency probe that keeps measuring while the server is
+under attack, a load generator that knows which TCP connection each failure
+was on, and the Debian tools the tests drive."""
 import http.client
 import os
 import shutil
@@ -13,15 +13,7 @@ from pathlib import Path
 
 import pytest
 
-
-def wait_until(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
+from harness import proc_status
 
 
 def percentile(values, p):
@@ -33,45 +25,8 @@ def percentile(values, p):
 
 # ---- /proc -----------------------------------------------------------------------
 
-def proc_status(pid):
-    """/proc/<pid>/status as a dict of its first words ('VmRSS' -> '4804')."""
-    out = {}
-    try:
-        text = Path("/proc/%d/status" % pid).read_text()
-    except OSError:
-        return out
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        out[key] = value.split()
-    return out
-
-
 def rss_kib(pid):
     return int(proc_status(pid)["VmRSS"][0])
-
-
-def fd_count(pid):
-    return len(os.listdir("/proc/%d/fd" % pid))
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process (all its threads), in seconds."""
-    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children_of(pid, zombies=False):
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and (fields[0] == "Z") == zombies:
-            out.append(int(d.name))
-    return sorted(out)
 
 
 def socket_inodes(pid):

@@ -20,19 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import status_of
-from reliability_tools import (Load, TCP_LISTEN, client_ports_held_by, cpu_seconds, fd_count, no_sanitizer_segv,
-                               wait_until)
+from harness import PidTrackingRequest, cpu_seconds, fd_count, handler_locations, status_of, wait_until
+from reliability_tools import Load, TCP_LISTEN, client_ports_held_by, no_sanitizer_segv
 
 MPMS = ["prefork", "worker"]
-LOCATIONS = """
-<Location /sleep>
-    SetHandler sleep
-</Location>
-<Location /crash>
-    SetHandler crash
-</Location>
-"""
+LOCATIONS = handler_locations("sleep", "crash")
 MODULES = ("static_module", "sleep_module", "crash_module")
 
 
@@ -50,40 +42,19 @@ def started(s, n, timeout=10):
     return s.children()
 
 
-class SlowRequest(threading.Thread):
-    """GET `path` (a handler that flushes "pid=N" first) on its own
-    connection; knows the serving pid early and how the response ended."""
-
-    def __init__(self, port, path):
-        super().__init__(daemon=True)
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.sock.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path.encode())
-        self.data = b""
-        self.pid = None
-        self.ended_at = None
-        self.pid_known = threading.Event()
-        self.start()
-
-    def run(self):
-        try:
-            while True:
-                b = self.sock.recv(65536)
-                if not b:
-                    break
-                self.data += b
-                m = re.search(rb"pid=(\d+)\n", self.data)
-                if m and self.pid is None:
-                    self.pid = int(m.group(1))
-                    self.pid_known.set()
-        except OSError:
-            pass
-        finally:
-            self.ended_at = time.monotonic()
-            self.sock.close()
-            self.pid_known.set()
-
-    def complete(self):
-        return status_of(self.data) == 200 and self.data.endswith(b"0\r\n\r\n")
+def timed_get(port, path):
+    """(seconds, status) of a GET on a connection of its own, or (seconds,
+    the error's name): a client thread records its outcome, never raises."""
+    t = time.monotonic()
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", path)
+        r = c.getresponse()
+        r.read()
+        c.close()
+        return time.monotonic() - t, r.status
+    except Exception as e:  # noqa: BLE001 - the test counts failures
+        return time.monotonic() - t, type(e).__name__
 
 
 # ---- children killed under load ------------------------------------------------------
@@ -185,10 +156,10 @@ SIGNALS = {"segv": "Segmentation fault (11)", "abort": "Aborted (6)", "exit": No
 def test_crashing_handler_costs_only_its_process_connections(make_server, mpm, how):
     s = start(make_server, mpm, CRASH_POOLS[mpm], crashes=True)
     started(s, 4 if mpm == "prefork" else 2)
-    bystanders = [SlowRequest(s.port, "/sleep?ms=2000&flush=1") for _ in range(3 if mpm == "prefork" else 4)]
+    bystanders = [PidTrackingRequest(s.port, "/sleep?ms=2000&flush=1") for _ in range(3 if mpm == "prefork" else 4)]
     for b in bystanders:
         assert b.pid_known.wait(5) and b.pid, b.data
-    crash = SlowRequest(s.port, "/crash?how=%s&flush=1" % how)
+    crash = PidTrackingRequest(s.port, "/crash?how=%s&flush=1" % how)
     crash.join(10)
     assert crash.pid is not None, crash.data
     # The crashing request's client sees the start of its answer, then the end.
@@ -225,8 +196,13 @@ HANG_POOLS = {
 HANG = "/sleep?ms=120000&flush=1"  # far beyond Timeout 2
 
 
-def hang_and_check_the_rest_serve(s):
-    hung = SlowRequest(s.port, HANG)
+def hang_a_handler_then_signal(make_server, mpm, timeouts, sig):
+    """Starts a server, hangs a handler on one connection, checks that the
+    other workers still serve, then sends the master `sig`: returns the
+    server, the hung request, and the seconds the master took to exit."""
+    s = start(make_server, mpm, HANG_POOLS[mpm], timeouts)
+    started(s, 3 if mpm == "prefork" else 1)
+    hung = PidTrackingRequest(s.port, HANG)
     assert hung.pid_known.wait(5) and hung.pid, hung.data
     time.sleep(2.5)  # past Timeout: Timeout bounds I/O waits, not a handler (as in Apache)
     assert hung.is_alive() and not hung.data.endswith(b"0\r\n\r\n")
@@ -235,19 +211,19 @@ def hang_and_check_the_rest_serve(s):
         assert s.get("/index.html")[0] == 200
     assert time.monotonic() - t < 10
     assert hung.is_alive()
-    return hung
+    t = time.monotonic()
+    s.signal(sig)
+    s.proc.wait(15)
+    took = time.monotonic() - t
+    hung.join(5)
+    return s, hung, took
 
 
 @pytest.mark.parametrize("mpm", MPMS)
 def test_hanging_handler_holds_one_worker_and_graceful_stop_ends_it(make_server, mpm):
-    s = start(make_server, mpm, HANG_POOLS[mpm], "Timeout 2\nGracefulShutdownTimeout 3\n")
-    started(s, 3 if mpm == "prefork" else 1)
-    hung = hang_and_check_the_rest_serve(s)
-    t = time.monotonic()
-    s.signal(signal.SIGWINCH)  # graceful-stop: waits for the hung handler, up to GracefulShutdownTimeout
-    s.proc.wait(15)
-    took = time.monotonic() - t
-    hung.join(5)
+    # graceful-stop: waits for the hung handler, up to GracefulShutdownTimeout
+    s, hung, took = hang_a_handler_then_signal(make_server, mpm, "Timeout 2\nGracefulShutdownTimeout 3\n",
+                                               signal.SIGWINCH)
     print("graceful-stop took %.2f s" % took)
     assert 2.5 <= took <= 7, took
     assert not hung.is_alive() and not hung.complete()
@@ -257,14 +233,7 @@ def test_hanging_handler_holds_one_worker_and_graceful_stop_ends_it(make_server,
 
 @pytest.mark.parametrize("mpm", MPMS)
 def test_hanging_handler_is_ended_by_stop(make_server, mpm):
-    s = start(make_server, mpm, HANG_POOLS[mpm], "Timeout 2\n")
-    started(s, 3 if mpm == "prefork" else 1)
-    hung = hang_and_check_the_rest_serve(s)
-    t = time.monotonic()
-    s.signal(signal.SIGTERM)
-    s.proc.wait(15)
-    took = time.monotonic() - t
-    hung.join(5)
+    s, hung, took = hang_a_handler_then_signal(make_server, mpm, "Timeout 2\n", signal.SIGTERM)
     print("stop took %.2f s" % took)
     assert took <= 3, took
     assert not hung.is_alive() and not hung.complete()
@@ -388,23 +357,14 @@ def test_full_listen_backlog_delays_connections_and_everyone_is_served(make_serv
     started(s, 2 if mpm == "prefork" else 1)
     kids = s.children()
     hold_s = 4
-    holders = [SlowRequest(s.port, "/sleep?ms=%d&flush=1" % (hold_s * 1000)) for _ in range(2)]
+    holders = [PidTrackingRequest(s.port, "/sleep?ms=%d&flush=1" % (hold_s * 1000)) for _ in range(2)]
     for h in holders:
         assert h.pid_known.wait(5)
     overflows = listen_overflows()
     results = {}
 
     def client(i):
-        t = time.monotonic()
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
-            c.request("GET", "/index.html?n=%d" % i)
-            r = c.getresponse()
-            r.read()
-            c.close()
-            results[i] = (time.monotonic() - t, r.status)
-        except Exception as e:  # noqa: BLE001 - counted below
-            results[i] = (time.monotonic() - t, type(e).__name__)
+        results[i] = timed_get(s.port, "/index.html?n=%d" % i)
 
     t0 = time.monotonic()
     clients = [threading.Thread(target=client, args=(i,)) for i in range(20)]
@@ -464,16 +424,7 @@ def test_worker_out_of_descriptors_logs_emfile_does_not_spin_and_recovers(make_s
     results = {}
 
     def client(i):
-        t = time.monotonic()
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
-            c.request("GET", "/sleep?ms=3000")
-            r = c.getresponse()
-            r.read()
-            c.close()
-            results[i] = (time.monotonic() - t, r.status)
-        except Exception as e:  # noqa: BLE001 - counted below
-            results[i] = (time.monotonic() - t, type(e).__name__)
+        results[i] = timed_get(s.port, "/sleep?ms=3000")
 
     clients = [threading.Thread(target=client, args=(i,)) for i in range(100)]
     for c in clients:

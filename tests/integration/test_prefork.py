@@ -12,11 +12,12 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-SLEEP = "<Location /sleep>\nSetHandler sleep\n</Location>\n"
+from harness import PidTrackingRequest, children_of, handler_locations, proc_status, wait_until
+
+SLEEP = handler_locations("sleep")
 
 
 def config(**settings):
@@ -36,25 +37,15 @@ def prefork(make_server):
     return start
 
 
-def wait_until(predicate, timeout, interval=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
 def wait_children(server, predicate, timeout):
     """The first list of the master's children (one look) that satisfies
     predicate, or None after timeout."""
-    deadline = time.time() + timeout
+    deadline = time.monotonic() + timeout
     while True:
         children = server.children()
         if predicate(children):
             return children
-        if time.time() >= deadline:
+        if time.monotonic() >= deadline:
             return None
         time.sleep(0.05)
 
@@ -70,62 +61,16 @@ def scoreboard(server):
     return dict(kv.split("=") for kv in body.decode().split())
 
 
-def proc_status(pid):
-    try:
-        return Path("/proc/%d/status" % pid).read_text()
-    except OSError:
-        return ""
-
-
 def context_switches(pid):
-    text = proc_status(pid)
-    return sum(int(n) for n in re.findall(r"ctxt_switches:\s+(\d+)", text))
+    """Voluntary and involuntary, summed; 0 once the process is gone."""
+    return sum(int(words[0]) for key, words in proc_status(pid).items() if key.endswith("ctxt_switches"))
 
 
-def zombies(server):
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == server.pid and fields[0] == "Z":
-            out.append(int(d.name))
-    return out
-
-
-class SlowRequest(threading.Thread):
-    """GET /sleep?ms=N&flush=1 on a raw socket: knows the serving pid early,
-    then the whole response (or how it ended)."""
+class SlowRequest(PidTrackingRequest):
+    """GET /sleep?ms=N&flush=1, given time enough for the sleep."""
 
     def __init__(self, server, ms):
-        super().__init__(daemon=True)
-        self.sock = server.connect(timeout=ms / 1000 + 10)
-        self.sock.sendall(b"GET /sleep?ms=%d&flush=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % ms)
-        self.data = b""
-        self.pid = None
-        self.error = None
-        self.pid_known = threading.Event()
-        self.start()
-
-    def run(self):
-        try:
-            while True:
-                b = self.sock.recv(65536)
-                if not b:
-                    break
-                self.data += b
-                m = re.search(rb"pid=(\d+)", self.data)
-                if m and self.pid is None:
-                    self.pid = int(m.group(1))
-                    self.pid_known.set()
-        except OSError as e:
-            self.error = e
-        finally:
-            self.sock.close()
-            self.pid_known.set()
+        super().__init__(server.port, "/sleep?ms=%d&flush=1" % ms, timeout=ms / 1000 + 10)
 
     def complete(self):
         # The chunked body ends with its last-chunk after "slept N ms".
@@ -444,7 +389,7 @@ def test_no_fd_or_zombie_leaks(prefork):
         victim = now[0]
         os.kill(victim, signal.SIGKILL)
         assert wait_children(s, lambda c: len(c) == 1 and victim not in c, 3)
-    assert zombies(s) == []
+    assert children_of(s.pid, zombies=True) == []
     assert len(os.listdir("/proc/%d/fd" % s.pid)) == fds_master
 
 

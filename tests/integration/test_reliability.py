@@ -30,19 +30,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import Server, parse_responses, status_of
-from reliability_tools import (TCP_LISTEN, children_of, fd_count, proc_status, rss_kib, socket_inodes,
-                               tcp_sockets, wait_until)
+from harness import (Server, children_of, fd_count, handler_locations, parse_responses, proc_status, status_of,
+                     wait_until)
+from reliability_tools import TCP_LISTEN, rss_kib, socket_inodes, tcp_sockets
 
 MPMS = ["prefork", "worker"]
-LOCATIONS = """
-<Location /sleep>
-    SetHandler sleep
-</Location>
-<Location /echo>
-    SetHandler echo
-</Location>
-"""
+LOCATIONS = handler_locations("sleep", "echo")
 POOLS = {
     # Fixed pools: the same children serve everything between restarts.
     "prefork": "StartServers 2\nMinSpareServers 1\nMaxSpareServers 2\nMaxRequestWorkers 2\nServerLimit 2\n",
@@ -190,7 +183,7 @@ def test_children_run_unprivileged_and_the_master_never_serves(mpm):
     os.chmod(root, 0o755)
     old_umask = os.umask(0o022)
     s = Server(root, mpm=mpm, modules=("static_module", "sleep_module"),
-               config=POOLS[mpm] + LOCATIONS.split("<Location /echo>")[0] + "User nobody\nGroup nogroup\n")
+               config=POOLS[mpm] + handler_locations("sleep") + "User nobody\nGroup nogroup\n")
     try:
         for d in ("htdocs", "etc", "modules"):
             os.chmod(root / d, 0o755)

@@ -35,7 +35,8 @@ import time
 
 import pytest
 
-from reliability_tools import Probe, TCP_ESTABLISHED, tcp_sockets, wait_until
+from harness import wait_until
+from reliability_tools import Probe, TCP_ESTABLISHED, tcp_sockets
 
 MPMS = ["prefork", "worker"]
 WORKERS = 4

@@ -32,7 +32,8 @@ import time
 
 import pytest
 
-from reliability_tools import Probe, Sampler, need_tool, percentile, server_side, wait_until
+from harness import wait_until
+from reliability_tools import Probe, Sampler, need_tool, percentile, server_side
 
 MPMS = ["prefork", "worker"]
 MAX_WORKERS = 200

@@ -13,13 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import BUILD, SOURCE, Server, module_file, status_of
+from harness import (BUILD, SOURCE, Server, children_of, cpu_ticks, fd_count, handler_locations, module_file,
+                     stat_fields, status_of, wait_until)
 
-SLEEP = """
-<Location /sleep>
-SetHandler sleep
-</Location>
-"""
+SLEEP = handler_locations("sleep")
 
 
 def worker_server(make_server, config, start=True, **kw):
@@ -57,45 +54,12 @@ def has_threads(pid, workers):
     return wait_until(complete, 5)
 
 
-def wait_until(predicate, timeout, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
-
-
-def zombies_of(pid):
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] == "Z":
-            out.append(int(d.name))
-    return out
-
-
 def alive(pid):
     """Running, not a zombie waiting for whoever inherited it."""
     try:
-        return Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        return stat_fields(pid)[0] != "Z"
     except OSError:
         return False
-
-
-def fd_count(pid):
-    return len(os.listdir("/proc/%d/fd" % pid))
-
-
-def cpu_ticks(pid):
-    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
 
 
 class SlowRequest:
@@ -283,7 +247,7 @@ def test_max_connections_per_child_recycles_processes(make_server):
         served[pid] = served.get(pid, 0) + 1
     assert max(served.values()) <= 3, served
     assert len(served) >= 4, served
-    assert wait_until(lambda: not zombies_of(s.pid), 3)
+    assert wait_until(lambda: not children_of(s.pid, zombies=True), 3)
 
 
 # ---- restarts and stops ------------------------------------------------------------
@@ -509,7 +473,7 @@ def test_thousands_of_connections_leak_no_fd_thread_or_zombie(make_server):
     assert after == before
     for pid in kids:
         assert has_threads(pid, 8), threads_of(pid)
-    assert zombies_of(s.pid) == []
+    assert children_of(s.pid, zombies=True) == []
 
 
 # ---- configuration -------------------------------------------------------------------
