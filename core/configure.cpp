@@ -93,7 +93,7 @@ void check_whole(mh_server &s)
                             "serve on. Add one, e.g.: Listen 80");
     std::string err;
     if (!s.core.mime.load(s.core.types_config, err))
-        throw config::Error("could not open mime types config file " + s.core.types_config + ": " + err);
+        throw config::Error("mime types config file " + err);  // err starts with the path
     struct stat st;
     if (stat(s.core.document_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         api()->mpm->config_warning(&s, "DocumentRoot [%s] does not exist", s.core.document_root.c_str());

@@ -140,7 +140,7 @@ void Connection::serve()
             handle_request();
             if (!request_.keep_alive || aborted_) {
                 flush();
-                if (parser_.has_buffered_input() || parser_.in_body()) lingering_close();
+                if (client_may_still_send()) lingering_close();
                 set_state(slot_, MH_WORKER_CLOSING);
                 return;
             }
@@ -447,6 +447,16 @@ bool Connection::discard_body(mh_request &r)
         discarded += static_cast<uint64_t>(n);
         if (discarded > kMaxDiscard) return false;
     }
+}
+
+// Whether closing now could reset data the client is still sending, which
+// would destroy our response in its receive buffer (RFC 9112 9.6). A client
+// that asked for the close and whose request arrived whole sends nothing
+// more, so the lingering close is spared (as nginx does): three system calls
+// and a worker held until the client closes.
+bool Connection::client_may_still_send() const
+{
+    return parser_.has_buffered_input() || parser_.body_incomplete() || parser_.head().keep_alive;
 }
 
 void Connection::lingering_close()

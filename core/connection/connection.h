@@ -60,6 +60,7 @@ private:
     bool write_all(const iovec *iov, int count, int flags);
     void handle_request();
     void answer_parse_error();
+    bool client_may_still_send() const;
     void lingering_close();
 
     int fd_;

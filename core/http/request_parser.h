@@ -66,7 +66,8 @@ public:
     // complete (without CRLF, unchecked), else empty. What a 408 on a head
     // that never ended logs, as Apache logs the request line it has read.
     std::string_view request_line_so_far() const;
-    bool in_body() const { return state_ == State::Body; }
+    // True while some of the current request's body has yet to arrive.
+    bool body_incomplete() const { return state_ == State::Body && !message_complete_; }
     // Tighten or loosen LimitRequestBody for the current request (per-directory value).
     void set_body_limit(uint64_t limit) { limits_.body = limit; }
     // Bytes of the current request seen so far (head and body, as sent).

@@ -518,6 +518,42 @@ def test_connection_close_is_honoured(srv):
         assert c.closed()
 
 
+def reset_after_late_bytes(c):
+    """Sends bytes after the server ended the connection: True when the
+    server had closed its socket outright (the kernel answers with a reset),
+    False when it was still reading and throwing away (a lingering close)."""
+    assert c.closed()
+    c.send(b"late bytes\r\n")
+    time.sleep(0.2)
+    try:
+        c.send(b"more\r\n")
+        time.sleep(0.1)
+        c.sock.recv(16)
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    return False
+
+
+def test_close_the_client_asked_for_is_immediate(srv):
+    # The whole request came and the client said it would send nothing more:
+    # no lingering close holds the worker.
+    with Client(srv) as c:
+        c.send(get("/a.txt", extra=b"Connection: close\r\n"))
+        assert c.response().status == 200
+        assert reset_after_late_bytes(c)
+
+
+def test_close_the_server_decides_lingers(tight):
+    # MaxKeepAliveRequests reached on a client that expects to go on: what
+    # it may already have sent after the last request must not turn into a
+    # reset that destroys the response (RFC 9112 9.6).
+    with Client(tight) as c:
+        for _ in range(3):
+            c.send(get("/a.txt"))
+            assert c.response().status == 200
+        assert not reset_after_late_bytes(c)
+
+
 # ---- timeouts ---------------------------------------------------------------------
 
 def test_silent_client_in_the_head_gets_408(tight):
