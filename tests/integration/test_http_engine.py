@@ -610,6 +610,28 @@ def test_silent_client_in_the_body_gets_408(tight):
         assert c.closed()
 
 
+def test_client_that_stops_reading_is_given_up_after_timeout(tight):
+    # Timeout 2 bounds each wait to write: a response far larger than the
+    # socket buffers to a client that reads nothing is abandoned.
+    size = 64 << 20
+    with open(tight.docroot / "huge.bin", "wb") as f:
+        f.truncate(size)  # sparse: no disk
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.connect(("127.0.0.1", tight.port))
+    with c:
+        c.sendall(get("/huge.bin"))
+        time.sleep(3.5)
+        c.settimeout(5)
+        got = 0
+        try:
+            while chunk := c.recv(1 << 20):
+                got += len(chunk)
+        except (ConnectionResetError, socket.timeout):
+            pass
+        assert 0 < got < size, got
+
+
 def test_body_min_rate_extends_the_body_timeout(tight):
     # body=1,MinRate=200: 1 s, plus 1 s per 200 bytes received, without a
     # cap (mod_reqtimeout): 1500 bytes over ~2.5 s at ~600 B/s is fine.
