@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <initializer_list>
 #include <csignal>
 #include <set>
 #include <sys/resource.h>
@@ -167,6 +168,23 @@ TEST_CASE("AccessLogFile: a full disk is reported once, and recovery too") {
 // A write cut short (the disk filled up in the middle of a line) must not
 // leave half a line for the next one to be glued to. RLIMIT_FSIZE gives a
 // short write the same way a full disk does.
+// Writes `lines` while the file size limit is `limit` bytes: a disk that
+// fills up at that size (EFBIG instead of ENOSPC, same path in the writer).
+static void write_with_size_limit(AccessLogFile &log, rlim_t limit, std::initializer_list<const char *> lines) {
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    rlimit old_limit{};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    rlimit small = old_limit;
+    small.rlim_cur = limit;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    for (const char *text : lines) {
+        std::string line = text;
+        log.write_line(line);
+    }
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    signal(SIGXFSZ, old_handler);
+}
+
 TEST_CASE("AccessLogFile: a line cut short by a full disk is taken back") {
     mh::test::TempDir dir;
     // (RLIMIT_FSIZE would cut the error log's lines too: not a file here.)
@@ -177,19 +195,8 @@ TEST_CASE("AccessLogFile: a line cut short by a full disk is taken back") {
     std::string line = "first line";
     log->write_line(line);
 
-    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
-    rlimit old_limit{};
-    REQUIRE(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    rlimit small = old_limit;
-    small.rlim_cur = 11 + 10;  // "first line\n" and 10 bytes of the next
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
-    line = "cut short after ten bytes";
-    log->write_line(line);  // 10 bytes, then EFBIG
-    line = "dropped: cut short as well";
-    log->write_line(line);
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    signal(SIGXFSZ, old_handler);
-
+    // "first line\n" and 10 bytes of the next: cut short, then EFBIG.
+    write_with_size_limit(*log, 11 + 10, {"cut short after ten bytes", "dropped: cut short as well"});
     line = "after";
     log->write_line(line);
     CHECK(line == "after");
@@ -201,15 +208,7 @@ TEST_CASE("AccessLogFile: a line cut short by a full disk is taken back") {
     REQUIRE(wronly >= 0);
     REQUIRE(dup2(wronly, log->fd()) == log->fd());
     ::close(wronly);
-    small.rlim_cur = 17 + 4;
-    signal(SIGXFSZ, SIG_IGN);
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
-    line = "torn line";
-    log->write_line(line);
-    line = "dropped too";
-    log->write_line(line);
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    signal(SIGXFSZ, old_handler);
+    write_with_size_limit(*log, 17 + 4, {"torn line", "dropped too"});
     line = "whole";
     log->write_line(line);
     CHECK(line == "whole");
