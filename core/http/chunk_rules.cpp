@@ -129,12 +129,11 @@ bool ChunkedSyntax::feed(const char *p, size_t n, uint64_t body_limit)
             state_ = State::SizeStart;
             break;
         case State::TrailerStart:
-            // Trailer fields follow the rules of header fields: bare LF
-            // accepted as a line end, no obs-fold, no space before ':'.
+            // Trailer fields follow the rules of header fields: CRLF line
+            // ends (a bare LF is refused, as in the head), no obs-fold, no
+            // space before ':'.
             if (c == '\r') {
                 state_ = State::FinalLF;
-            } else if (c == '\n') {
-                state_ = State::Done;
             } else if (is_tchar(c)) {
                 if (++trailers_ > max_trailers_) return fail("too many trailer fields");
                 state_ = State::TrailerName;
@@ -148,7 +147,6 @@ bool ChunkedSyntax::feed(const char *p, size_t n, uint64_t body_limit)
             break;
         case State::TrailerValue:
             if (c == '\r') state_ = State::TrailerLF;
-            else if (c == '\n') line_ = 0, state_ = State::TrailerStart;
             else if (!is_field_value_byte(c)) return fail("invalid character in trailer field");
             break;
         case State::TrailerLF:

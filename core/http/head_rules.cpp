@@ -19,36 +19,6 @@ constexpr std::array<bool, 256> make_token_table()
 }
 constexpr std::array<bool, 256> kToken = make_token_table();
 
-bool is_token(std::string_view s)
-{
-    if (s.empty()) return false;
-    for (unsigned char c : s)
-        if (!kToken[c]) return false;
-    return true;
-}
-
-bool is_value_byte(unsigned char c) { return is_field_value_byte(c); }
-
-// Request-target: visible ASCII only, no fragment.
-bool is_target(std::string_view s)
-{
-    for (unsigned char c : s)
-        if (c <= 0x20 || c >= 0x7f || c == '#') return false;
-    return !s.empty();
-}
-
-bool known_method(std::string_view m)
-{
-    static constexpr const char *kMethods[] = {
-#define MH_METHOD_NAME(num, name, string) #string,
-        HTTP_METHOD_MAP(MH_METHOD_NAME)
-#undef MH_METHOD_NAME
-    };
-    for (const char *k : kMethods)
-        if (m == k) return true;
-    return false;
-}
-
 std::string_view trim(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -82,31 +52,6 @@ bool valid_host(std::string_view h)
 
 Verdict reject(int status, const char *reason) { return Verdict{status, reason}; }
 
-Verdict parse_request_line(std::string_view line, RequestHead &head)
-{
-    head.request_line = line;
-    size_t sp1 = line.find(' ');
-    if (sp1 == std::string_view::npos) return reject(400, "malformed request line");
-    size_t sp2 = line.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos) return reject(400, "malformed request line (no HTTP version)");
-    head.method = line.substr(0, sp1);
-    head.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    head.protocol = line.substr(sp2 + 1);
-
-    if (!is_token(head.method)) return reject(400, "invalid method");
-    if (!is_target(head.target)) return reject(400, "invalid request target");
-
-    std::string_view p = head.protocol;
-    bool shaped = p.size() == 8 && p.substr(0, 5) == "HTTP/" && p[5] >= '0' && p[5] <= '9' &&
-                  p[6] == '.' && p[7] >= '0' && p[7] <= '9';
-    if (!shaped) return reject(400, "invalid HTTP version");
-    head.major = p[5] - '0';
-    head.minor = p[7] - '0';
-    if (head.major != 1) return reject(505, "unsupported HTTP version");
-    if (!known_method(head.method)) return reject(501, "method not implemented");
-    return {};
-}
-
 }  // namespace
 
 bool is_tchar(unsigned char c) { return kToken[c]; }
@@ -114,41 +59,6 @@ bool is_tchar(unsigned char c) { return kToken[c]; }
 // Field values: HTAB, SP, VCHAR and obs-text. Anything else (NUL, a bare CR,
 // other controls, DEL) is refused.
 bool is_field_value_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
-
-Verdict check_syntax(const std::string &storage, RequestHead &head)
-{
-    const char *p = storage.data();
-    const char *end = p + storage.size();
-    bool first = true;
-    while (p < end) {
-        const char *lf = static_cast<const char *>(memchr(p, '\n', end - p));
-        if (lf == nullptr) return reject(400, "unterminated header line");
-        const char *le = (lf > p && lf[-1] == '\r') ? lf - 1 : lf;
-        std::string_view line(p, le - p);
-        p = lf + 1;
-        if (first) {
-            first = false;
-            if (Verdict v = parse_request_line(line, head); !v) return v;
-            continue;
-        }
-        if (line.empty()) return {};  // end of head
-        if (line.front() == ' ' || line.front() == '\t')
-            return reject(400, "obsolete line folding in header");
-        size_t n = 0;
-        while (n < line.size() && kToken[static_cast<unsigned char>(line[n])]) ++n;
-        if (n == 0) return reject(400, "invalid header name");
-        if (n == line.size() || line[n] != ':') {
-            bool space = n < line.size() && (line[n] == ' ' || line[n] == '\t');
-            return reject(400, space ? "whitespace between header name and colon"
-                                     : "invalid character in header name");
-        }
-        std::string_view value = trim(line.substr(n + 1));
-        for (unsigned char c : value)
-            if (!is_value_byte(c)) return reject(400, "invalid character in header value");
-        head.headers.push_back({line.substr(0, n), value});
-    }
-    return reject(400, "incomplete head");
-}
 
 Verdict check_semantics(RequestHead &head, uint64_t body_limit)
 {
@@ -254,6 +164,9 @@ Verdict check_semantics(RequestHead &head, uint64_t body_limit)
         else if (url.field_set & (1 << UF_QUERY)) head.target_path = t.substr(url.field_data[UF_QUERY].off - 1u);
         else head.target_path = "/";
     }
+    // RFC 9112 3.2: an HTTP/1.1 request names its authority, in the target
+    // or in Host; an empty Host is then invalid (Apache and nginx: 400).
+    if (http11 && host.empty() && head.target_host.empty()) return reject(400, "empty Host header");
     return {};
 }
 

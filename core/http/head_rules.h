@@ -19,13 +19,6 @@ struct Verdict {
     explicit operator bool() const { return status == 0; }
 };
 
-// Byte-level syntax of the head in `storage` (request line, then header
-// lines, each ending in LF with an optional CR before it, then the empty
-// line): fills `head` with views into `storage`. Rejects bare CR, control
-// characters, obsolete line folding, whitespace before a colon, malformed
-// request lines and unsupported versions.
-Verdict check_syntax(const std::string &storage, RequestHead &head);
-
 // What the headers mean together: Host, Content-Length against
 // Transfer-Encoding, Expect, Connection, the request-target's form.
 // `chunked` and `content_length` come from http_parser, which framed the

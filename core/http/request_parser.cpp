@@ -39,6 +39,7 @@ RequestParser::RequestParser(const Limits &limits) : limits_(limits), defaults_(
     settings_.on_body = on_body;
     settings_.on_message_complete = on_message_complete;
     parser_.data = this;
+    lexer_.reset(limits_.request_line, limits_.field_size, limits_.fields);
 }
 
 std::span<char> RequestParser::input_space(size_t min)
@@ -66,7 +67,7 @@ RequestParser::Event RequestParser::next()
         // The previous request is over: start the next one.
         state_ = State::Head;
         head_.clear();
-        scanned_ = 0;
+        lexer_.reset(limits_.request_line, limits_.field_size, limits_.fields);
         [[fallthrough]];
     case State::Head:
         return parse_head();
@@ -80,7 +81,8 @@ RequestParser::Event RequestParser::next()
 
 std::string_view RequestParser::request_line_so_far() const
 {
-    if (state_ != State::Head || pos_ >= end_) return {};
+    // Also after a refusal: the log shows what was sent.
+    if ((state_ != State::Head && state_ != State::Failed) || pos_ >= end_) return {};
     const char *line = buf_.data() + pos_;
     const char *lf = static_cast<const char *>(memchr(line, '\n', end_ - pos_));
     if (lf == nullptr) return {};
@@ -97,60 +99,31 @@ RequestParser::Event RequestParser::fail(int status, const char *reason)
     return Event::Error;
 }
 
-// Looks for the empty line that ends the head, enforcing the line limits as
-// bytes arrive so that an endless line is refused before it is buffered.
-// Returns the head's length, or 0 with `status` set on error / unset when
-// more bytes are needed.
-size_t RequestParser::find_head_end(size_t &status)
-{
-    const char *base = buf_.data() + pos_;
-    size_t avail = end_ - pos_;
-    while (scanned_ < avail) {
-        const char *line = base + scanned_;
-        const char *lf = static_cast<const char *>(memchr(line, '\n', avail - scanned_));
-        bool request_line = scanned_ == 0;
-        size_t limit = request_line ? limits_.request_line : limits_.field_size;
-        size_t len = lf ? static_cast<size_t>(lf - line) : avail - scanned_;
-        if (lf && len > 0 && line[len - 1] == '\r') --len;
-        if (len > limit + (lf ? 0 : 1)) {
-            status = request_line ? 414 : 431;
-            return 0;
-        }
-        if (!lf) return 0;
-        scanned_ = static_cast<size_t>(lf - base) + 1;
-        if (len == 0 && !request_line) return scanned_;
-        if (!request_line && ++header_lines_ > limits_.fields) {
-            status = 431;
-            return 0;
-        }
-    }
-    return 0;
-}
-
 RequestParser::Event RequestParser::parse_head()
 {
-    if (scanned_ == 0) {
+    if (lexer_.scanned() == 0) {
         // RFC 9112 2.2: empty lines before a request line are ignored; a
         // few of them, as Apache, not a stream of them that holds the
-        // connection open.
-        while (pos_ < end_ && (buf_[pos_] == '\n' ||
-                               (buf_[pos_] == '\r' && pos_ + 1 < end_ && buf_[pos_ + 1] == '\n'))) {
-            pos_ += buf_[pos_] == '\r' ? 2 : 1;
+        // connection open. A CR waits for its LF.
+        while (pos_ < end_ && buf_[pos_] == '\r') {
+            if (pos_ + 1 == end_) return eof_ ? fail(400, "connection closed inside the request head") : Event::NeedMore;
+            if (buf_[pos_ + 1] != '\n') break;  // the lexer refuses the bare CR
+            pos_ += 2;
             if (++blank_lines_ > kMaxBlankLines) return fail(400, "too many empty lines before the request line");
         }
-        header_lines_ = 0;
         request_bytes_ = 0;
         body_received_ = 0;
     }
-    size_t status = 0;
-    size_t len = find_head_end(status);
-    if (status == 414) return fail(414, "request line longer than LimitRequestLine");
-    if (status == 431) return fail(431, "header fields over LimitRequestFieldSize or LimitRequestFields");
-    if (len == 0) {
+    switch (lexer_.feed(buf_.data() + pos_, end_ - pos_)) {
+    case HeadLexer::Result::Error:
+        return fail(lexer_.status(), lexer_.reason());
+    case HeadLexer::Result::NeedMore:
         if (eof_ && pos_ < end_) return fail(400, "connection closed inside the request head");
         return Event::NeedMore;
+    case HeadLexer::Result::Complete:
+        break;
     }
-    if (!take_head(len)) return Event::Error;
+    if (!take_head(lexer_.head_length())) return Event::Error;
     return Event::Head;
 }
 
@@ -169,8 +142,9 @@ bool RequestParser::take_head(size_t len)
     pending_next_ = 0;
 
     // Our rules first, so that each refusal gets its own status (http_parser
-    // would call an unknown transfer coding a 400, say).
-    if (Verdict v = check_syntax(head_storage_, head_); !v) return fail(v.status, v.reason), false;
+    // would call an unknown transfer coding a 400, say). The lexer checked
+    // the syntax as the bytes came; what they mean together is next.
+    lexer_.fill(head_storage_, head_);
     if (Verdict v = check_semantics(head_, limits_.body); !v) return fail(v.status, v.reason), false;
 
     // http_parser frames the message; it reads the same head we checked.

@@ -6,7 +6,8 @@
 // one at a time, in order.
 //
 // Framing is validated strictly (RFC 9112) before anything else looks at the
-// request: that is what keeps request smuggling out.
+// request: that is what keeps request smuggling out. A head is checked as its
+// bytes arrive (HeadLexer), so a malformed one is refused at once.
 #pragma once
 
 #include <http_parser.h>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "http/chunk_rules.h"
+#include "http/head_lexer.h"
 #include "http/request_head.h"
 
 namespace mh::http {
@@ -79,7 +81,6 @@ private:
     Event parse_head();
     Event parse_body();
     Event fail(int status, const char *reason);
-    size_t find_head_end(size_t &line_error_status);
     bool take_head(size_t head_len);
 
     static int on_body(http_parser *, const char *, size_t);
@@ -90,8 +91,7 @@ private:
     std::vector<char> buf_;
     size_t pos_ = 0;         // first unparsed byte
     size_t end_ = 0;         // end of received bytes
-    size_t scanned_ = 0;     // how far the head scan has looked (relative to pos_)
-    unsigned header_lines_ = 0;
+    HeadLexer lexer_;        // the head so far, checked as it arrives
     unsigned blank_lines_ = 0;  // empty lines skipped before this request line
     bool eof_ = false;
 

@@ -51,6 +51,10 @@ PathVerdict normalize_path(std::string_view raw, std::string &out)
                 if (hi < 0 || lo < 0) return {400, "malformed %-escape in path"};
                 c = static_cast<char>(hi * 16 + lo);
                 if (c == '\0') return {400, "encoded NUL in path"};
+                // A decoded CR or LF would split any header or log line a
+                // module builds from the path; no file name of a site needs one.
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                    return {400, "encoded control character in path"};
                 if (c == '/') return {404, "encoded '/' in path"};
                 i += 2;
             }

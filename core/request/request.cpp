@@ -20,5 +20,6 @@ void mh_request::reset()
     headers_out.clear();
     headers_sent = chunked = keep_alive = false;
     body_sent = bytes_out = 0;
+    response_refused = sending_error = false;
     continue_sent = body_started = body_done = body_failed = false;
 }

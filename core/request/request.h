@@ -53,6 +53,8 @@ struct mh_request {
     bool keep_alive = false;         // decided when the headers go out
     uint64_t body_sent = 0;          // body bytes (for %b)
     uint64_t bytes_out = 0;          // everything written, headers included
+    bool response_refused = false;   // a header could split the response: a 500 went instead
+    bool sending_error = false;      // send_error is writing its page
 
     // The request body.
     bool continue_sent = false;

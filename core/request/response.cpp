@@ -8,6 +8,8 @@
 #include <string>
 
 #include "connection/connection.h"
+#include "logging.h"
+#include "http/head_rules.h"
 #include "http/http_date.h"
 #include "http/status.h"
 #include "request/error_page.h"
@@ -48,6 +50,51 @@ bool decide_keep_alive(mh_request &r)
     return true;
 }
 
+bool is_token(const char *s)
+{
+    if (*s == '\0') return false;
+    for (; *s; ++s)
+        if (!http::is_tchar(static_cast<unsigned char>(*s))) return false;
+    return true;
+}
+
+// Field content: no CR, LF or other control character but HTAB (a NUL
+// cannot get past a C string). One CR LF from a module would let whoever
+// chose the value add headers of their own, or a whole second response.
+bool is_field_value(const char *s)
+{
+    for (; *s; ++s)
+        if (!http::is_field_value_byte(static_cast<unsigned char>(*s))) return false;
+    return true;
+}
+
+// Apache's check_headers (AH02429, AH02430): every header a module set is
+// checked before any goes out; one that could split the response makes it
+// a 500 instead, whoever set it.
+bool headers_are_safe(mh_request &r)
+{
+    for (const auto &[name, value] : r.headers_out) {
+        if (!is_token(name)) {
+            log::request_error(r, MH_LOG_ERR, 0, "AH02429: Response header name '%s' contains invalid characters, aborting request",
+                               name);
+            return false;
+        }
+        if (!is_field_value(value)) {
+            log::request_error(r, MH_LOG_ERR, 0,
+                               "AH02430: Response header '%s' value of '%s' contains invalid characters, aborting request",
+                               name, value);
+            return false;
+        }
+    }
+    if (r.content_type && !is_field_value(r.content_type)) {
+        log::request_error(r, MH_LOG_ERR, 0,
+                           "AH02430: Response header 'Content-Type' value of '%s' contains invalid characters, aborting request",
+                           r.content_type);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 const char *header_out(const mh_request &r, std::string_view name)
@@ -73,6 +120,14 @@ void set_header_out(mh_request &r, const char *name, const char *value)
 void send_headers(mh_request &r)
 {
     if (r.headers_sent) return;
+    if (!headers_are_safe(r)) {
+        // None of them goes out: the 500 page carries only its own.
+        r.headers_out.clear();
+        r.content_type = nullptr;
+        r.response_refused = true;
+        send_error(r, 500);
+        return;
+    }
     r.headers_sent = true;
     bool http11 = r.head == nullptr || r.head->version() >= 1001;
     bool keep = decide_keep_alive(r);
@@ -126,6 +181,7 @@ int write(mh_request &r, std::string_view data)
 {
     send_headers(r);
     Connection &c = *r.conn;
+    if (r.response_refused && !r.sending_error) return -1;  // the module's body has no place in the 500
     if (r.header_only || without_body(r.status) || data.empty()) return c.aborted() ? -1 : 0;
     if (!r.chunked && r.content_length >= 0) {
         // Never send more than the announced length: that would corrupt the
@@ -153,6 +209,7 @@ int send_file(mh_request &r, int fd, int64_t offset, int64_t length)
 {
     send_headers(r);
     Connection &c = *r.conn;
+    if (r.response_refused) return -1;
     if (r.header_only || without_body(r.status) || length <= 0) return c.aborted() ? -1 : 0;
     if (length <= kReadSmallFile) {
         // One copy of a small file is cheaper than a second system call, and
@@ -213,7 +270,9 @@ void send_error(mh_request &r, int status)
     r.content_type = "text/html; charset=iso-8859-1";
     r.content_length = static_cast<int64_t>(body.size());
     r.chunked = false;
+    r.sending_error = true;
     write(r, body);
+    r.sending_error = false;
     finish(r);
 }
 

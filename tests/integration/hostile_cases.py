@@ -164,6 +164,24 @@ CASES = [
     Case("host-twice", req(b"GET /index.html HTTP/1.1", b"Host: y"), [400], CLOSED),
     Case("host-with-path", b"GET /index.html HTTP/1.1\r\nHost: a/../b\r\n\r\n", [400], CLOSED),
     Case("host-with-userinfo", b"GET /index.html HTTP/1.1\r\nHost: good@evil\r\n\r\n", [400], CLOSED),
+    Case("host-empty", b"GET /index.html HTTP/1.1\r\nHost: \r\n\r\n", [400], CLOSED),
+    Case("host-empty-http10", b"GET /index.html HTTP/1.0\r\nHost: \r\n\r\n", [200], CLOSED),
+
+    # ---- answered at once: no empty line follows, and none is waited for -------
+    # (the server's RequestReadTimeout would answer 408 instead)
+    Case("garbage-request-line-unended", b"\x01\x02\x03 / HTTP/1.1\r\n", [400], CLOSED),
+    Case("binary-garbage-unended", bytes((i * 167 + 13) & 0xff for i in range(256)), [400], CLOSED),
+    Case("http09-request-line-unended", b"GET /\r\n", [400], CLOSED),
+    Case("bad-version-unended", b"GET / HTTP/1.1x\r\n", [400], CLOSED),
+    Case("bad-header-unended", b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n", [400], CLOSED),
+
+    # ---- line ends: CRLF everywhere, a bare LF nowhere ---------------------------
+    Case("bare-lf-everywhere", b"GET /index.html HTTP/1.1\nHost: x\n\n", [400], CLOSED),
+    Case("bare-lf-ends-request-line", b"GET /index.html HTTP/1.1\nHost: x\r\n\r\n", [400], CLOSED),
+    Case("bare-lf-ends-header", b"GET /index.html HTTP/1.1\r\nHost: x\nX: y\r\n\r\n", [400], CLOSED),
+    Case("bare-lf-ends-head", b"GET /index.html HTTP/1.1\r\nHost: x\r\n\n", [400], CLOSED),
+    Case("bare-lf-blank-line-before-request", b"\n" + GOOD, [400], CLOSED),
+    Case("bare-lf-in-trailer", chunked(b"0\r\nX-T: 1\n\r\n", target=b"/echo"), [400], CLOSED),
 
     # ---- path traversal, in every encoding --------------------------------------
     Case("traversal-plain", req(b"GET /../secret.txt HTTP/1.1"), [400], KEPT),

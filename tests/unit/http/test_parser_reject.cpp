@@ -85,7 +85,10 @@ TEST_CASE("chunk framing the lenient http_parser would take: 400") {
     // The last chunk: its line and the end of the trailer section.
     CHECK(status_of(chunked("0\r\n\rX")) == 400);
     CHECK(status_of(chunked("0\r\nX-T: 1\rY: 2\r\n\r\n")) == 400);
-    // Trailer fields follow the header rules.
+    // Trailer fields follow the header rules, CRLF line ends included.
+    CHECK(status_of(chunked("0\r\nX-T: 1\n\r\n")) == 400);
+    CHECK(status_of(chunked("0\r\n\n")) == 400);
+    CHECK(status_of(chunked("0\r\nX-T: 1\r\n\r\n")) == 0);
     CHECK(status_of(chunked("0\r\nX-T : 1\r\n\r\n")) == 400);
     CHECK(status_of(chunked("0\r\nX-T: 1\r\n folded\r\n\r\n")) == 400);
     CHECK(status_of(chunked("0\r\nX-T: a\x01\r\n\r\n")) == 400);
@@ -132,8 +135,14 @@ TEST_CASE("Host: missing on HTTP/1.1, repeated, or malformed: 400") {
     CHECK(status_of(request("GET / HTTP/1.0", {"Host: a", "Host: b"})) == 400);
     for (const char *h : {"a b", "a/b", "a@b", "a\\b", "a#b", "a?b", "a\"b", "a|b", "a^b", "a`b", "<a>", "a{b}"})
         CHECK_MESSAGE(status_of(request("GET / HTTP/1.1", {std::string("Host: ") + h})) == 400, h);
-    for (const char *h : {"a", "a:80", "[::1]:8080", "127.0.0.1", "xn--d1acufc.xn--p1ai", "a_b", ""})
+    for (const char *h : {"a", "a:80", "[::1]:8080", "127.0.0.1", "xn--d1acufc.xn--p1ai", "a_b"})
         CHECK_MESSAGE(status_of(request("GET / HTTP/1.1", {std::string("Host: ") + h})) == 0, h);
+    // RFC 9112 3.2: an empty Host names no authority; HTTP/1.1 needs one,
+    // from Host or an absolute-form target (Apache and nginx alike).
+    CHECK(status_of(request("GET / HTTP/1.1", {"Host: "})) == 400);
+    CHECK(status_of(request("GET / HTTP/1.1", {"Host:"})) == 400);
+    CHECK(status_of(request("GET http://a/ HTTP/1.1", {"Host: "})) == 0);
+    CHECK(status_of(request("GET / HTTP/1.0", {"Host: "})) == 0);
 }
 
 TEST_CASE("request line over LimitRequestLine: 414") {
@@ -268,4 +277,25 @@ TEST_CASE("endless empty lines before a request are not a way to hold a connecti
     std::string many;
     for (int i = 0; i < 20; ++i) many += "\r\n\r\n" + request("GET / HTTP/1.1", {"Host: a"});
     CHECK(check_splits(many).size() == 40);
+}
+
+TEST_CASE("a malformed request line or field is refused at once, before the head ends") {
+    // No empty line follows any of these: the verdict may not wait for one
+    // (Apache and nginx answer these at once too).
+    CHECK(status_of("\x01\x02\x03 / HTTP/1.1\r\n") == 400);
+    std::string garbage;
+    for (int i = 0; i < 256; ++i) garbage += static_cast<char>((i * 167 + 13) & 0xff);
+    CHECK(status_of(garbage) == 400);
+    CHECK(status_of("GET /\r\n") == 400);           // HTTP/0.9: no version
+    CHECK(status_of("GET / HTTP/1.1\n") == 400);    // bare LF
+    CHECK(status_of("GET / HTTP/1.1\rX") == 400);   // bare CR
+    CHECK(status_of("GET / HTTQ") == 400);          // not going to be a version
+    CHECK(status_of("GET / HTTP/1.1\r\n") == 0);    // fine so far
+    CHECK(status_of("GET / HTTP/2.0\r\n") == 505);  // refused when its line ends
+    CHECK(status_of("BREW / HTTP/1.1\r\n") == 501);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nX: a\x01") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nBad Name: x") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\n folded") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nX: y\n") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n") == 0);
 }

@@ -9,11 +9,13 @@ using mh::test::check_splits;
 using mh::test::Events;
 using mh::test::request;
 
-TEST_CASE("a simple GET, with CRLF and with bare LF line ends") {
+TEST_CASE("a simple GET; a bare LF ends no line") {
     CHECK(check_splits("GET / HTTP/1.1\r\nHost: a\r\n\r\n") ==
           Events{"HEAD GET / HTTP/1.1 none ka host=a", "END"});
-    CHECK(check_splits("GET /x?y=1 HTTP/1.1\nHost: a\nAccept: */*\n\n") ==
-          Events{"HEAD GET /x?y=1 HTTP/1.1 none ka host=a", "END"});
+    // One rule for every line, as Apache's HttpProtocolOptions Strict: CRLF.
+    CHECK(check_splits("GET /x?y=1 HTTP/1.1\nHost: a\nAccept: */*\n\n") == Events{"ERROR 400"});
+    CHECK(check_splits("GET / HTTP/1.1\r\nHost: a\n\r\n") == Events{"ERROR 400"});
+    CHECK(check_splits("GET / HTTP/1.1\r\nHost: a\r\n\n") == Events{"ERROR 400"});
     // Field values lose surrounding whitespace; names keep their case.
     Events e = check_splits("HEAD /h HTTP/1.1\r\nhOsT:   b:81 \t\r\nX-Empty:\r\n\r\n");
     CHECK(e == Events{"HEAD HEAD /h HTTP/1.1 none ka host=b:81", "END"});
@@ -109,8 +111,8 @@ TEST_CASE("chunked bodies, with extensions and trailers") {
     // Coding names are case-insensitive; an empty chunked body.
     CHECK(check_splits(request("POST / HTTP/1.1", {"Host: a", "Transfer-Encoding: CHUNKED"}, "0\r\n\r\n")) ==
           Events{"HEAD POST / HTTP/1.1 chunked ka host=a", "END"});
-    // Bare LF may end a trailer field and the trailer section, as in the head.
-    CHECK(check_splits(request("POST / HTTP/1.1", {"Host: a", "Transfer-Encoding: chunked"}, "1\r\nx\r\n0\r\nT: 1\n\n")) ==
+    // A trailer field ends in CRLF, as a header field does.
+    CHECK(check_splits(request("POST / HTTP/1.1", {"Host: a", "Transfer-Encoding: chunked"}, "1\r\nx\r\n0\r\nT: 1\r\n\r\n")) ==
           Events{"HEAD POST / HTTP/1.1 chunked ka host=a", "BODY x", "END"});
     // Apache tolerates whitespace after the size.
     CHECK(check_splits(request("POST / HTTP/1.1", {"Host: a", "Transfer-Encoding: chunked"}, "1 \r\nx\r\n0\r\n\r\n")) ==
@@ -162,8 +164,9 @@ TEST_CASE("Expect: 100-continue") {
 }
 
 TEST_CASE("empty lines before a request line are skipped, a few of them") {
-    CHECK(check_splits("\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") ==
+    CHECK(check_splits("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") ==
           Events{"HEAD GET / HTTP/1.1 none ka host=a", "END"});
+    CHECK(check_splits("\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") == Events{"ERROR 400"});
     // The CRLF old clients add after a POST body.
     CHECK(check_splits(request("POST / HTTP/1.1", {"Host: a", "Content-Length: 1"}, "x\r\n") +
                        request("GET / HTTP/1.1", {"Host: a"})) ==
@@ -214,8 +217,9 @@ TEST_CASE("limits: exactly at each limit is accepted") {
     REQUIRE(line.size() == 32);
     std::string field = "X: " + std::string(17, 'v');                     // 20 bytes
     CHECK(check_splits(request(line, {"Host: a", "Y: 1", field}), l).size() == 2);
-    // The request line limit does not count the CRLF; bare LF works the same.
-    CHECK(check_splits(line + "\nHost: a\n\n", l).size() == 2);
+    // The request line limit does not count the CRLF.
+    CHECK(check_splits(line + "\r\nHost: a\r\n\r\n", l).size() == 2);
+    CHECK(check_splits("GET /" + std::string(32 - 13, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n", l) == Events{"ERROR 414"});
     // The body limit: exactly the limit passes, by length and chunked.
     Limits b;
     b.body = 5;
@@ -248,6 +252,6 @@ TEST_CASE("request_line_so_far: the request line of a head still arriving") {
     CHECK(p.next() == mh::http::RequestParser::Event::End);
     CHECK(p.next() == mh::http::RequestParser::Event::NeedMore);
     CHECK(p.request_line_so_far().empty());
-    CHECK(feed(" HTTP/1.0\n") == mh::http::RequestParser::Event::NeedMore);
+    CHECK(feed(" HTTP/1.0\r\n") == mh::http::RequestParser::Event::NeedMore);
     CHECK(p.request_line_so_far() == "GET /next HTTP/1.0");
 }

@@ -63,6 +63,11 @@ TEST_CASE("encoded slash is 404, encoded NUL and bad escapes 400") {
     CHECK(norm(std::string_view("/a/\0/b", 6)) == "400");  // a literal one too
     CHECK(norm(std::string_view("/a\0", 3)) == "400");
     CHECK(norm("/a%00.html") == "400");
+    // Decoded control characters: a CR LF would split a header a module
+    // builds from the path (a Location, say).
+    for (const char *p : {"/old/x%0d%0aSet-Cookie:%20a=b", "/a%0a", "/a%0D", "/a%09b", "/a%1f", "/a%7f"})
+        CHECK_MESSAGE(norm(p) == "400", p);
+    CHECK(norm("/a%20b%80") == "=/a b\x80");
     for (const char *p : {"/%", "/%4", "/a%", "/a%g0", "/a%0g", "/%%41", "/%-1", "/% 1", "/%+1", "/a%2"})
         CHECK_MESSAGE(norm(p) == "400", p);
 }
@@ -74,14 +79,13 @@ TEST_CASE("double-encoding is decoded once: what remains is literal") {
     CHECK(norm("/%2500") == "=/%00");
 }
 
-TEST_CASE("other decodings: backslash, overlong UTF-8 and control bytes stay literal") {
+TEST_CASE("other decodings: backslash and overlong UTF-8 stay literal") {
     CHECK(norm("/..%5c..%5cetc") == "=/..\\..\\etc");
     CHECK(norm("/..\\x") == "=/..\\x");
     CHECK(norm("/%c0%ae%c0%ae/x") == "=/\xc0\xae\xc0\xae/x");
     CHECK(norm("/caf%C3%A9") == "=/caf\xc3\xa9");
     CHECK(norm("/a%20b") == "=/a b");
     CHECK(norm("/a%41") == "=/aA");
-    CHECK(norm("/%0a") == "=/\n");
 }
 
 TEST_CASE("empty segments merge, as MergeSlashes On") {
