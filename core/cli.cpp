@@ -44,7 +44,19 @@ CliOptions parse_cli(const std::vector<std::string> &args)
             o.signal = value;
             break;
         case 't': o.action = CliOptions::Action::Test; break;
-        case 'M': o.action = CliOptions::Action::Modules; break;
+        case 'T': o.skip_document_root_check = true; break;
+        // Apache's own spellings: -M is -t -D DUMP_MODULES, -S is -t -D
+        // DUMP_VHOSTS -D DUMP_RUN_CFG.
+        case 'M':
+            o.action = CliOptions::Action::Test;
+            o.defines.push_back("DUMP_MODULES");
+            break;
+        case 'S':
+            o.action = CliOptions::Action::Test;
+            o.defines.push_back("DUMP_VHOSTS");
+            o.defines.push_back("DUMP_RUN_CFG");
+            break;
+        case 'L': o.action = CliOptions::Action::Directives; break;
         case 'V': o.action = CliOptions::Action::Settings; break;
         case 'v': o.action = CliOptions::Action::Version; break;
         case 'l': o.action = CliOptions::Action::StaticModules; break;
@@ -67,7 +79,7 @@ std::string usage(const std::string &program)
     return "Usage: " + p + " [-D name] [-d directory] [-f file]\n" +
            "       " + pad + " [-C \"directive\"] [-c \"directive\"]\n" +
            "       " + pad + " [-k start|restart|graceful|graceful-stop|stop]\n" +
-           "       " + pad + " [-v] [-V] [-h] [-l] [-M] [-t] [-X]\n" +
+           "       " + pad + " [-v] [-V] [-h] [-l] [-L] [-t] [-T] [-S] [-X]\n" +
            "Options:\n"
            "  -D name            : define a name for use in <IfDefine name> directives\n"
            "  -d directory       : specify an alternate initial ServerRoot\n"
@@ -78,8 +90,14 @@ std::string usage(const std::string &program)
            "  -V                 : show compile settings\n"
            "  -h                 : list available command line options (this page)\n"
            "  -l                 : list compiled in modules\n"
-           "  -M                 : show all loaded modules (the MPM is marked)\n"
+           "  -L                 : list available configuration directives\n"
+           "  -t -D DUMP_VHOSTS  : show parsed vhost settings\n"
+           "  -t -D DUMP_RUN_CFG : show parsed run settings\n"
+           "  -S                 : a synonym for -t -D DUMP_VHOSTS -D DUMP_RUN_CFG\n"
+           "  -t -D DUMP_MODULES : show all loaded modules\n"
+           "  -M                 : a synonym for -t -D DUMP_MODULES (the MPM is marked)\n"
            "  -t                 : run syntax check for config files\n"
+           "  -T                 : start without DocumentRoot(s) check\n"
            "  -X                 : debug mode (only one worker, do not detach)\n"
            "  -k start|stop|...  : signal the running server (TERM stop, HUP restart,\n"
            "                       USR1 graceful, WINCH graceful-stop)\n"

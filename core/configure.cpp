@@ -7,6 +7,7 @@
 #include "directives/apply.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
+#include "logging.h"
 
 namespace mh {
 namespace {
@@ -65,7 +66,7 @@ void set_defaults(mh_server &s)
 }
 
 // The checks that need the whole configuration.
-void check_whole(mh_server &s)
+void check_whole(mh_server &s, bool check_document_root)
 {
     s.mpms.clear();
     for (const ActiveModule &m : s.modules)
@@ -95,7 +96,7 @@ void check_whole(mh_server &s)
     if (!s.core.mime.load(s.core.types_config, err))
         throw config::Error("mime types config file " + err);  // err starts with the path
     struct stat st;
-    if (stat(s.core.document_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    if (check_document_root && (stat(s.core.document_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
         api()->mpm->config_warning(&s, "DocumentRoot [%s] does not exist", s.core.document_root.c_str());
     if (mpm.check_config && mpm.check_config(&s) != 0)
         throw config::Error("Configuration error: the " + std::string(mpm.name) + " MPM refused its settings");
@@ -131,6 +132,9 @@ std::unique_ptr<mh_server> configure(const ConfigureOptions &opts, int generatio
         activate(*s, load_module(symbol, path), origin);
     };
     ctx.module_loaded = [&](const std::string &name) { return is_loaded(*s, name); };
+    // On stderr while starting (no error log is open yet), as Apache; in the
+    // error log on a restart.
+    ctx.warn = [](const std::string &message) { log::server_error("core", MH_LOG_WARNING, 0, "%s", message.c_str()); };
 
     std::string file = opts.config_file;
     if (file.empty() || file.front() != '/') file = opts.server_root + "/" + file;
@@ -138,9 +142,11 @@ std::unique_ptr<mh_server> configure(const ConfigureOptions &opts, int generatio
     std::vector<config::Node> nodes = config::read_config(file, ctx, opts.pre, opts.post);
 
     s->core.server_root = ctx.server_root;
+    s->defines = ctx.defines;
+    s->variables = ctx.variables;
     set_defaults(*s);
     apply_config(*s, nodes);
-    check_whole(*s);
+    check_whole(*s, opts.check_document_root);
     return s;
 }
 

@@ -17,6 +17,7 @@ struct ConfigureOptions {
     std::vector<std::string> defines;    // -D
     std::vector<std::string> pre, post;  // -C, -c
     bool restarting = false;             // warnings go to the error log, not the console
+    bool check_document_root = true;     // -T turns off the DocumentRoot warning
 };
 
 // Throws config::Error; its full_message() names file and line.

@@ -34,7 +34,9 @@ bool enabled(const char *module, int level)
 
 void vwrite(const char *module, int level, int os_errno, const char *client, const char *fmt, va_list ap)
 {
-    if (!enabled(module, level)) return;
+    // Apache logs a notice whatever LogLevel says: start, restart and stop
+    // notices (AH00163, AH00094, AH00169...) are what an admin looks for.
+    if (level != MH_LOG_NOTICE && !enabled(module, level)) return;
     char msg[4096];
     vsnprintf(msg, sizeof msg, fmt, ap);
     ErrorLine line;
@@ -52,6 +54,17 @@ void server_error(const char *module, int level, int os_errno, const char *fmt, 
     va_start(ap, fmt);
     vwrite(module, level, os_errno, nullptr, fmt, ap);
     va_end(ap);
+}
+
+void server_error_lines(const char *module, int level, std::string_view text)
+{
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        server_error(module, level, 0, "%.*s", int(line.size()), line.data());
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
 }
 
 void request_error(const mh_request &r, int level, int os_errno, const char *fmt, ...)

@@ -1,9 +1,11 @@
 // Writing to the ErrorLog from the core and from modules, with LogLevel
-// (global and per module) deciding what is written.
+// (global and per module) deciding what is written; notices always are,
+// as in Apache.
 #pragma once
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "modhttpd/api.h"
 
@@ -17,6 +19,8 @@ bool enabled(const char *module, int level);
 
 void server_error(const char *module, int level, int os_errno, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+// A message of several lines (a startup failure, say), one log line each.
+void server_error_lines(const char *module, int level, std::string_view text);
 void request_error(const mh_request &r, int level, int os_errno, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void vwrite(const char *module, int level, int os_errno, const char *client, const char *fmt, va_list ap);

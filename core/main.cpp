@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include <boost/version.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -21,6 +21,7 @@
 #include "master/runtime.h"
 #include "master/startup.h"
 #include "server.h"
+#include "reports.h"
 #include "server_identity.h"
 
 using namespace mh;
@@ -35,7 +36,7 @@ int fail(const std::string &message)
     return 1;
 }
 
-std::unique_ptr<mh_server> read_configuration(const CliOptions &cli, std::string &error)
+ConfigureOptions configure_options(const CliOptions &cli)
 {
     ConfigureOptions co;
     co.config_file = cli.config_file;
@@ -43,51 +44,32 @@ std::unique_ptr<mh_server> read_configuration(const CliOptions &cli, std::string
     co.defines = cli.defines;
     co.pre = cli.pre;
     co.post = cli.post;
+    co.check_document_root = !cli.skip_document_root_check;
+    return co;
+}
+
+std::unique_ptr<mh_server> read_configuration(const CliOptions &cli, std::string &error)
+{
     try {
-        return configure(co, 0);
+        return configure(configure_options(cli), 0);
     } catch (const config::Error &e) {
         error = e.full_message();
         return nullptr;
     }
 }
 
-void print_modules(const mh_server &s)
+// -t with Apache's DUMP_* defines (-M and -S are spelled so): the reports
+// instead of "Syntax OK".
+bool print_dumps(const CliOptions &cli, const mh_server &s)
 {
-    printf("Loaded Modules:\n");
-    for (const ActiveModule &m : s.modules) {
-        if (m.is_static) printf(" core_module (static)\n");
-        else printf(" %s (shared)%s\n", m.loaded->symbol.c_str(), m.desc->mpm ? " [MPM]" : "");
-    }
-}
-
-void print_version()
-{
-    printf("Server version: %s\nServer built:   %s\n", server_version(), server_built());
-}
-
-void print_settings(const mh_server *s)
-{
-    print_version();
-    printf("Module ABI:     %d.%d\n", MH_ABI_MAJOR, MH_ABI_MINOR);
-    printf("Server loaded:  libuv %s, http-parser %lu.%lu.%lu, Boost %d.%d (Boost.DLL)\n", uv_version_string(),
-           (http_parser_version() >> 16) & 255, (http_parser_version() >> 8) & 255, http_parser_version() & 255,
-           BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000);
-    printf("Architecture:   %zu-bit\n", sizeof(void *) * 8);
-    if (s && s->mpm) {
-        const mh_mpm &mpm = *s->mpm->desc->mpm;
-        printf("Server MPM:     %s\n", mpm.name);
-        printf("  threaded:     %s\n", mpm.threaded ? "yes (fixed thread count)" : "no");
-        printf("    forked:     yes (variable process count)\n");
-    } else {
-        printf("Server MPM:     (none loaded: the configuration could not be read)\n");
-    }
-    printf("Server compiled with....\n");
-    printf(" -D SERVER_ROOT=\"%s\"\n", MH_SERVER_ROOT);
-    printf(" -D SERVER_CONFIG_FILE=\"%s\"\n", MH_SERVER_CONFIG_FILE);
-    printf(" -D DEFAULT_PIDLOG=\"logs/modhttpd.pid\"\n");
-    printf(" -D DEFAULT_ERRORLOG=\"logs/error_log\"\n");
-    printf(" -D TYPES_CONFIG_FILE=\"etc/mime.types\"\n");
-    printf(" -D MODULES_DIR=\"%s\"\n", MH_MODULES_DIR);
+    auto defined = [&](const char *name) {
+        return std::find(cli.defines.begin(), cli.defines.end(), name) != cli.defines.end();
+    };
+    bool any = false;
+    if (defined("DUMP_VHOSTS")) any = true, reports::vhosts(s);
+    if (defined("DUMP_RUN_CFG")) any = true, reports::run_config(s);
+    if (defined("DUMP_MODULES")) any = true, reports::modules(s);
+    return any;
 }
 
 // -k: signal the server named by the PidFile of a configuration that passed -t.
@@ -128,7 +110,7 @@ int start(const CliOptions &cli, std::unique_ptr<mh_server> s, const std::string
     if (cli.single_process) log::ErrorLog::use_stderr();
     if (!startup::bind_listeners(*s, err) || !startup::open_access_logs(*s, err) ||
         !startup::run_post_config(*s, err)) {
-        log::server_error("core", MH_LOG_EMERG, 0, "%s", err.c_str());
+        log::server_error_lines("core", MH_LOG_EMERG, err);
         fprintf(stderr, "%s\n", err.c_str());
         return 1;
     }
@@ -137,11 +119,7 @@ int start(const CliOptions &cli, std::unique_ptr<mh_server> s, const std::string
     if (!cli.foreground) daemonize(log::ErrorLog::fd());
 
     master::Options mo;
-    mo.config.config_file = cli.config_file;
-    mo.config.server_root = cli.server_root;
-    mo.config.defines = cli.defines;
-    mo.config.pre = cli.pre;
-    mo.config.post = cli.post;
+    mo.config = configure_options(cli);
     mo.command_line = command_line;
     return master::run(std::move(s), mo);
 }
@@ -165,7 +143,7 @@ int main(int argc, char **argv)
     }
     switch (cli.action) {
     case CliOptions::Action::Help: printf("%s", usage(g_program).c_str()); return 0;
-    case CliOptions::Action::Version: print_version(); return 0;
+    case CliOptions::Action::Version: reports::version(); return 0;
     case CliOptions::Action::StaticModules: printf("Compiled in modules:\n  core.c\n"); return 0;
     default: break;
     }
@@ -173,17 +151,17 @@ int main(int argc, char **argv)
     std::string error;
     std::unique_ptr<mh_server> s = read_configuration(cli, error);
     if (cli.action == CliOptions::Action::Settings) {
-        print_settings(s.get());
+        reports::settings(s.get());
         return 0;
     }
     if (!s) return fail(error);
 
     switch (cli.action) {
     case CliOptions::Action::Test:
-        fprintf(stderr, "Syntax OK\n");
+        if (!print_dumps(cli, *s)) fprintf(stderr, "Syntax OK\n");
         return 0;
-    case CliOptions::Action::Modules:
-        print_modules(*s);
+    case CliOptions::Action::Directives:
+        reports::directives(*s);
         return 0;
     case CliOptions::Action::Signal: {
         bool start_instead = false;

@@ -27,6 +27,7 @@ CoreDirConfig CoreDirConfig::merge(const CoreDirConfig &base, const CoreDirConfi
     out.add_types.insert(out.add_types.end(), add.add_types.begin(), add.add_types.end());
     if (add.limit_request_body) out.limit_request_body = add.limit_request_body;
     if (add.require_granted) out.require_granted = add.require_granted;
+    if (add.server_signature) out.server_signature = add.server_signature;
     return out;
 }
 

@@ -2,6 +2,7 @@
 // builds a new one on every restart; children use the one they were forked with.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -72,6 +73,8 @@ struct mh_server {
     std::vector<const mh::ActiveModule *> mpms;  // every MPM loaded, to report >1
     std::vector<mh::OpenCustomLog> access_logs;
     std::string config_file;
+    std::vector<std::string> defines;              // -D and Define, as the file left them
+    std::map<std::string, std::string> variables;  // Define NAME value
     int generation = 0;
 
     // Module index of a descriptor address, -1 when not in this configuration.

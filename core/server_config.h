@@ -39,6 +39,12 @@ struct ReadTimeout {
     int min_rate = 0;              // bytes per second that extend the deadline
 };
 
+// ServerTokens: how much of the version the Server header tells.
+enum class ServerTokens { Prod, Major, Minor, Minimal, OS, Full };
+
+// ServerSignature: the line under error pages and listings.
+enum class ServerSignature { Off, On, EMail };
+
 struct CoreServerConfig {
     std::string server_root;
     std::string server_name;       // ServerName host part; "" until set
@@ -63,7 +69,8 @@ struct CoreServerConfig {
     int graceful_shutdown_timeout = 0;
     ReadTimeout header_timeout{20, 40, 500};
     ReadTimeout body_timeout{20, 0, 500};
-    bool server_tokens_full = true;    // ServerTokens Full|Prod
+    ServerTokens server_tokens = ServerTokens::Full;
+    std::string server_admin;          // ServerAdmin: for ServerSignature EMail
     config::OriginPtr server_name_origin;
 };
 
@@ -76,6 +83,7 @@ struct CoreDirConfig {
     std::vector<std::pair<std::string, std::string>> add_types;  // extension, type
     std::optional<uint64_t> limit_request_body;
     std::optional<bool> require_granted;          // Require all granted|denied
+    std::optional<ServerSignature> server_signature;  // Off when never set (Apache)
 
     // Settings in force for a request: `base` with this scope on top.
     static CoreDirConfig merge(const CoreDirConfig &base, const CoreDirConfig &add);

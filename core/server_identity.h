@@ -1,19 +1,28 @@
-// How the server names itself: the Server header, -v, error pages.
+// How the server names itself: the Server header, -v, error pages and the
+// signature under them.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 struct mh_server;
+struct mh_request;
 
 namespace mh {
 
 // "modhttpd/0.1.0"
 const char *server_version();
-// The Server header value under ServerTokens.
+// The Server header value under ServerTokens: "modhttpd" (Prod), "modhttpd/0"
+// (Major), "modhttpd/0.1" (Minor), "modhttpd/0.1.0" (Min), and with " (Unix)"
+// for OS and Full, as Apache's banner.
 std::string_view server_banner(const mh_server &s);
 // ServerName's host, or this machine's name when it is not set.
 const std::string &server_hostname(const mh_server &s);
+// Apache's ap_psignature: under ServerSignature On or EMail, `prefix` and
+// "<address>modhttpd/0.1.0 (Unix) Server at HOST Port N</address>\n" (the
+// host a mailto: link to ServerAdmin with EMail); "" when Off. The host and
+// port are the ones the client asked for (UseCanonicalName Off).
+std::string server_signature(const mh_request &r, std::string_view prefix);
 // When and how this binary was built, for -V and mod_status.
 const char *server_built();
 

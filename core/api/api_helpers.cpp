@@ -2,6 +2,8 @@
 #include "api/api_parts.h"
 #include "http/http_date.h"
 #include "pool.h"
+#include "request/request.h"
+#include "server_identity.h"
 #include "scoreboard.h"
 #include "util/escape.h"
 
@@ -20,6 +22,11 @@ char *http_date(mh_pool *p, int64_t t)
 
 int64_t parse_http_date(const char *s) { return s ? http::parse_http_date(s) : -1; }
 
+const char *signature(mh_request *r, const char *prefix)
+{
+    return r->pool.strdup(server_signature(*r, prefix ? prefix : ""));
+}
+
 }  // namespace
 
 void fill_helpers(mh_api &a)
@@ -31,6 +38,7 @@ void fill_helpers(mh_api &a)
     a.status_global = scoreboard::read_global;
     a.status_process = scoreboard::read_process;
     a.status_worker = scoreboard::read_worker;
+    a.server_signature = signature;
 }
 
 }  // namespace mh::api_parts

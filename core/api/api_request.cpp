@@ -19,15 +19,13 @@ const char *request_hostname(const mh_request *r) { return r->hostname; }
 
 const char *header_in(const mh_request *r, const char *name)
 {
-    if (r->head == nullptr || name == nullptr) return nullptr;
-    return r->head->header(name).data();  // NUL-terminated in the head's storage
+    return name ? r->headers_in.get(name) : nullptr;
 }
 
 int headers_in_each(const mh_request *r, mh_header_fn fn, void *data)
 {
-    if (r->head == nullptr) return 0;
-    for (const http::Header &h : r->head->headers)
-        if (int rv = fn(data, h.name.data(), h.value.data())) return rv;
+    for (const auto &[name, value] : r->headers_in.entries)
+        if (int rv = fn(data, name, value)) return rv;
     return 0;
 }
 

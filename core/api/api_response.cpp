@@ -14,19 +14,24 @@ void set_status(mh_request *r, int status) { r->status = status; }
 int status(const mh_request *r) { return r->status; }
 void set_content_type(mh_request *r, const char *type) { r->content_type = type ? r->pool.strdup(type) : nullptr; }
 void set_content_length(mh_request *r, int64_t length) { r->content_length = length; }
-const char *header_out(const mh_request *r, const char *name) { return response::header_out(*r, name); }
+const char *header_out(const mh_request *r, const char *name) { return name ? r->headers_out.get(name) : nullptr; }
 
 void header_out_set(mh_request *r, const char *name, const char *value)
 {
-    response::set_header_out(*r, r->pool.strdup(name), r->pool.strdup(value));
+    if (name == nullptr) return;
+    r->headers_out.set(r->pool.strdup(name), r->pool.strdup(value ? value : ""));
 }
 
 void header_out_add(mh_request *r, const char *name, const char *value)
 {
-    r->headers_out.emplace_back(r->pool.strdup(name), r->pool.strdup(value));
+    if (name == nullptr) return;
+    r->headers_out.add(r->pool.strdup(name), r->pool.strdup(value ? value : ""));
 }
 
-void header_out_unset(mh_request *r, const char *name) { response::unset_header_out(*r, name); }
+void header_out_unset(mh_request *r, const char *name)
+{
+    if (name) r->headers_out.unset(name);
+}
 int header_only(const mh_request *r) { return r->header_only; }
 int write(mh_request *r, const void *data, size_t n) { return response::write(*r, {static_cast<const char *>(data), n}); }
 int puts(mh_request *r, const char *s) { return response::write(*r, s); }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -55,12 +56,16 @@ private:
 struct ReaderContext {
     std::string server_root;                 // absolute; ServerRoot in the file changes it
     std::vector<std::string> defines;        // -D names; Define adds to it
+    std::map<std::string, std::string> variables;  // Define NAME value: ${NAME}
     // LoadModule <symbol> <path>: path already made absolute against server_root.
     // Throws Error (without origin: the reader adds it) when the module cannot be loaded.
     std::function<void(const std::string &symbol, const std::string &path, const OriginPtr &)> load_module;
     // <IfModule name>: name is a module symbol ("status_module") or a
     // source file name ("mod_status.c").
     std::function<bool(const std::string &name)> module_loaded;
+    // A warning about the configuration ("AH00111: Config variable ${X} is
+    // not defined"); nothing is said when unset.
+    std::function<void(const std::string &message)> warn;
 };
 
 // Reads `file` (absolute, or relative to ctx.server_root) and everything it

@@ -57,7 +57,6 @@ private:
     std::string expand_vars(const std::string &line) const;
 
     ReaderContext &ctx_;
-    std::map<std::string, std::string> vars_;  // Define NAME value
     std::vector<FileId> reading_;              // the Include chain being read
     unsigned section_depth_ = 0;
 };

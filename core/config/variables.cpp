@@ -22,7 +22,7 @@ void Reader::define(const Node &node) {
     check_variable_name(name);
     if (std::find(ctx_.defines.begin(), ctx_.defines.end(), name) == ctx_.defines.end())
         ctx_.defines.push_back(name);
-    if (node.args.size() == 2) vars_[name] = node.args[1];
+    if (node.args.size() == 2) ctx_.variables[name] = node.args[1];
 }
 
 void Reader::undefine(const Node &node) {
@@ -31,7 +31,7 @@ void Reader::undefine(const Node &node) {
     const std::string &name = node.args[0];
     check_variable_name(name);
     std::erase(ctx_.defines, name);
-    vars_.erase(name);
+    ctx_.variables.erase(name);
 }
 
 std::string Reader::expand_vars(const std::string &line) const {
@@ -44,12 +44,14 @@ std::string Reader::expand_vars(const std::string &line) const {
         if (end == std::string::npos) break;
         out.append(line, done, at - done);
         const std::string name = line.substr(at + 2, end - at - 2);
-        if (auto var = vars_.find(name); var != vars_.end())
+        if (auto var = ctx_.variables.find(name); var != ctx_.variables.end())
             out += var->second;
         else if (const char *env = name.find('\0') == std::string::npos ? std::getenv(name.c_str()) : nullptr)
             out += env;
-        else
-            out.append(line, at, end + 1 - at);  // Apache leaves it (and warns)
+        else {
+            out.append(line, at, end + 1 - at);  // Apache leaves it, and warns
+            if (ctx_.warn) ctx_.warn("AH00111: Config variable ${" + name + "} is not defined");
+        }
         done = end + 1;
     }
     out.append(line, done);

@@ -372,8 +372,7 @@ long Connection::read_body(mh_request &r, char *buf, size_t n)
     }
     if (!r.body_started) {
         r.body_started = true;
-        uint64_t limit = server_.core.limits.body;
-        if (r.dir && r.dir->core.limit_request_body) limit = *r.dir->core.limit_request_body;
+        uint64_t limit = body_limit(r);
         parser_.set_body_limit(limit);
         if (limit != 0 && head.framing == http::BodyFraming::Length && head.content_length > limit) {
             r.status = 413;

@@ -9,6 +9,7 @@
 #include "directives/apply.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
+#include "logging.h"
 #include "server.h"
 
 namespace mh {
@@ -153,8 +154,21 @@ const char *set_log_level(const mh_cmd_parms *cmd, void *, int, const char *cons
     int level = log::parse_level(colon == std::string::npos ? v : v.substr(colon + 1));
     if (level < 0)
         return error(cmd, "LogLevel requires level keyword: one of emerg/alert/crit/error/warn/notice/info/debug/trace1/.../trace8");
-    if (colon == std::string::npos) s.core.log_level = level;
-    else s.core.module_log_levels[v.substr(0, colon)] = level;
+    if (colon == std::string::npos) {
+        s.core.log_level = level;
+        return nullptr;
+    }
+    // A module's log name: "ssl", also written "mod_ssl.c" or "ssl_module".
+    std::string name = v.substr(0, colon);
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, "_module") == 0) name.resize(name.size() - 7);
+    else name = log::module_log_name(name.c_str());
+    bool known = false;
+    for (const char *builtin : {"core", "http", "so", "unixd", "log_config", "mpm"})
+        known |= name == builtin;
+    for (const ActiveModule &m : s.modules)
+        known |= !m.is_static && log::module_log_name(m.loaded->source.c_str()) == name;
+    if (!known) return error(cmd, "Cannot find module " + v.substr(0, colon));
+    s.core.module_log_levels[name] = level;
     return nullptr;
 }
 
@@ -250,8 +264,9 @@ unsigned option_bit(const char *name, bool &known)
 {
     known = true;
     if (strcasecmp(name, "Indexes") == 0) return MH_OPT_INDEXES;
-    if (strcasecmp(name, "FollowSymLinks") == 0 || strcasecmp(name, "SymLinksIfOwnerMatch") == 0)
-        return MH_OPT_FOLLOW_SYMLINKS;
+    if (strcasecmp(name, "FollowSymLinks") == 0) return MH_OPT_FOLLOW_SYMLINKS;
+    if (strcasecmp(name, "SymLinksIfOwnerMatch") == 0) return MH_OPT_SYMLINKS_IF_OWNER_MATCH;
+    // Apache's All: everything but MultiViews (Indexes, FollowSymLinks, ...).
     if (strcasecmp(name, "All") == 0) return MH_OPT_INDEXES | MH_OPT_FOLLOW_SYMLINKS;
     // Accepted so that Apache configs read, but nothing here acts on them.
     if (strcasecmp(name, "MultiViews") == 0 || strcasecmp(name, "ExecCGI") == 0 ||
@@ -343,12 +358,22 @@ const char *set_request_read_timeout(const mh_cmd_parms *cmd, void *, int, const
 
 const char *set_server_tokens(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
 {
-    if (strcasecmp(argv[0], "Full") == 0 || strcasecmp(argv[0], "OS") == 0) server_of(cmd).core.server_tokens_full = true;
-    else if (strcasecmp(argv[0], "Prod") == 0 || strcasecmp(argv[0], "ProductOnly") == 0 ||
-             strcasecmp(argv[0], "Major") == 0 || strcasecmp(argv[0], "Minor") == 0 ||
-             strcasecmp(argv[0], "Min") == 0 || strcasecmp(argv[0], "Minimal") == 0)
-        server_of(cmd).core.server_tokens_full = false;
-    else return "ServerTokens takes 1 argument: 'Prod(uctOnly)', 'Major', 'Minor', 'Min(imal)', 'OS', or 'Full'";
+    static constexpr std::pair<const char *, ServerTokens> kForms[] = {
+        {"Prod", ServerTokens::Prod},   {"ProductOnly", ServerTokens::Prod}, {"Major", ServerTokens::Major},
+        {"Minor", ServerTokens::Minor}, {"Min", ServerTokens::Minimal},      {"Minimal", ServerTokens::Minimal},
+        {"OS", ServerTokens::OS},       {"Full", ServerTokens::Full},
+    };
+    for (const auto &[name, tokens] : kForms)
+        if (strcasecmp(argv[0], name) == 0) return server_of(cmd).core.server_tokens = tokens, nullptr;
+    return "ServerTokens takes 1 argument: 'Prod(uctOnly)', 'Major', 'Minor', 'Min(imal)', 'OS', or 'Full'";
+}
+
+const char *set_server_signature(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    if (strcasecmp(argv[0], "On") == 0) dir_of(d).server_signature = ServerSignature::On;
+    else if (strcasecmp(argv[0], "Off") == 0) dir_of(d).server_signature = ServerSignature::Off;
+    else if (strcasecmp(argv[0], "EMail") == 0) dir_of(d).server_signature = ServerSignature::EMail;
+    else return "ServerSignature: use one of: off | on | email";
     return nullptr;
 }
 
@@ -369,9 +394,9 @@ const mh_command core_commands[] = {
     {"Listen", set_listen, 0, S, MH_TAKE12, "a port number or a numeric IP address and a port number, and an optional protocol"},
     {"ListenBacklog", set_server_int<&CF::listen_backlog, 1, 65535>, 0, S, MH_TAKE1, "maximum length of the queue of pending connections, as used by listen(2)"},
     {"ServerName", set_server_name, 0, S, MH_TAKE1, "the hostname and port of the server"},
-    {"ServerAdmin", ignore_with_value, 0, S, MH_TAKE1, "the email address of the server administrator"},
-    {"ServerTokens", set_server_tokens, 0, S, MH_TAKE1, "Prod or Full"},
-    {"ServerSignature", ignore_with_value, 0, A, MH_TAKE1, "On, Off or EMail"},
+    {"ServerAdmin", set_server_string<&CF::server_admin>, 0, S, MH_TAKE1, "The email address of the server administrator"},
+    {"ServerTokens", set_server_tokens, 0, S, MH_TAKE1, "'Full', 'OS', 'Minor', 'Minimal', 'Major', 'Prod'"},
+    {"ServerSignature", set_server_signature, 0, A, MH_TAKE1, "En-/disable server signature (on|off|email)"},
     {"HostnameLookups", ignore_with_value, 0, A, MH_FLAG, "never done: addresses are logged as numbers"},
     {"DocumentRoot", set_server_path<&CF::document_root>, 0, S, MH_TAKE1, "the root directory of the document tree"},
     {"DirectoryIndex", set_directory_index, 0, A, MH_TAKE_ARGV, "a list of file names"},

@@ -16,8 +16,25 @@
 
 namespace mh::child {
 
+namespace {
+
+// A module that calls exit() in a child would run the process's atexit
+// handlers and static destructors, the master's copies included (the module
+// registry unloads every shared object), while other threads still serve
+// requests inside those objects: a worker child then died of SIGSEGV instead
+// of exiting. Registered after fork, this runs before any of them (they run
+// last registered first) and ends the child with the module's status.
+void on_exit_in_child(int status, void *)
+{
+    log::server_error("core", MH_LOG_INFO, 0, "exit(%d) called in child %ld: it ends now", status, long(getpid()));
+    _exit(status);
+}
+
+}  // namespace
+
 void after_fork()
 {
+    on_exit(on_exit_in_child, nullptr);
     // The master's libuv loop must not be touched here: its descriptors
     // would still be shared with the master. Close them, and put back the
     // default handlers libuv replaced, so that a signal to this child is

@@ -86,7 +86,8 @@ void restart(bool graceful)
     std::string err;
     if (!startup::bind_listeners(*next, err) || !startup::open_access_logs(*next, err) ||
         !startup::run_post_config(*next, err) || !startup::open_error_log(*next, err)) {
-        log::server_error("core", MH_LOG_ERR, 0, "%s -- the server goes on with the previous configuration", err.c_str());
+        log::server_error_lines("core", MH_LOG_ERR, err);
+        log::server_error("core", MH_LOG_ERR, 0, "the server goes on with the previous configuration");
         return;
     }
     int generation = runtime::generation() + 1;
@@ -225,8 +226,12 @@ int run_single_process(std::unique_ptr<mh_server> first)
     mh_server &s = *first;
     runtime::set_current(&s);
     signal(SIGPIPE, SIG_IGN);
-    if (mpm_of(s).run_single_process == nullptr) return serve_in_this_process(s);
-    return mpm_of(s).run_single_process(&s) == 0 ? 0 : 1;
+    // -X is still the server to -k and to scripts: it has its PidFile.
+    pid_file::write(s.core.pid_file);
+    int rc = mpm_of(s).run_single_process == nullptr ? serve_in_this_process(s)
+                                                      : (mpm_of(s).run_single_process(&s) == 0 ? 0 : 1);
+    pid_file::remove(s.core.pid_file);
+    return rc;
 }
 
 }  // namespace mh::master

@@ -29,6 +29,10 @@ int serve_in_this_process(mh_server &)
     if (scoreboard::open(1, 1) != 0) return 1;
     mh_slot *slot = scoreboard::worker(0, 0);
     const mh_mpm_services *svc = mpm_services();
+    // One worker: the MPM's name and shape are still what mod_status shows.
+    svc->scoreboard_describe(1, 1, 1);
+    svc->process_set(0, getpid(), 0, 0);
+    svc->slot_set_owner(slot, getpid(), 0);
     svc->run_child_init();
 
     std::vector<pollfd> fds;

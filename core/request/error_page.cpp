@@ -16,7 +16,8 @@ std::string explanation(const mh_request &r, int status)
     std::string method = escape_html(r.method);
     switch (status) {
     case 301: case 302: case 303: case 307: case 308: {
-        const char *loc = response::header_out(r, "Location");
+        const char *loc = r.headers_out.get("Location");
+        if (loc == nullptr) loc = r.err_headers_out.get("Location");
         return "<p>The document has moved <a href=\"" + escape_html(loc ? loc : "") + "\">here</a>.</p>\n";
     }
     case 400: return "<p>Your browser sent a request that this server could not understand.<br />\n</p>\n";
@@ -45,11 +46,10 @@ std::string explanation(const mh_request &r, int status)
 std::string error_page(const mh_request &r, int status)
 {
     std::string title = std::to_string(status) + " " + http::reason_phrase(status);
-    std::string page = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>" + title +
-                       "</title>\n</head><body>\n<h1>" + http::reason_phrase(status) + "</h1>\n" +
-                       explanation(r, status) + "<hr>\n<address>" + std::string(server_banner(*r.server)) +
-                       " Server at " + escape_html(server_hostname(*r.server)) + " Port " +
-                       std::to_string(r.conn ? r.conn->local_port() : 0) + "</address>\n</body></html>\n";
+    // Apache 2.4's page, signature (ServerSignature, Off by default) and all.
+    std::string page = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n"
+                       "<html><head>\n<title>" + title + "</title>\n</head><body>\n<h1>" + http::reason_phrase(status) +
+                       "</h1>\n" + explanation(r, status) + server_signature(r, "<hr>\n") + "</body></html>\n";
     return page;
 }
 

@@ -33,6 +33,7 @@ void fill_request_fields(mh_request &r)
     r.protocol = h.protocol.data();
     r.request_line = h.request_line.data();
     r.header_only = h.method == "HEAD";
+    for (const http::Header &f : h.headers) r.headers_in.add(f.name.data(), f.value.data());  // NUL-terminated views
     std::string_view host = h.target_host.data() ? h.target_host : host_without_port(h.header("Host"));
     r.hostname = r.pool.strdup(host);
 }
@@ -57,12 +58,14 @@ bool is_http_status(int rv) { return rv >= 100 && rv <= 599; }
 // with broken framing (a bad chunk, a cut body) gets the parser's 400 and
 // not the handler's verdict (a 405 from a static file, say). Bounded like
 // any discard: too large a body, or a 100-continue never sent, is left for
-// the close.
+// the close. A body over LimitRequestBody is not the handler's concern when
+// it never asked for the body: its answer stands (a 405 stays a 405), and
+// the connection closes instead of reading on.
 int error_after_discarding_body(mh_request &r, int status)
 {
     if (r.headers_sent || r.body_done || r.body_failed || r.head->framing == http::BodyFraming::None)
         return status;
-    if (!r.conn->discard_body(r) && r.body_failed && r.status >= 400) return r.status;
+    if (!r.conn->discard_body(r) && r.body_failed && r.status == 400) return r.status;
     return status;
 }
 
@@ -74,13 +77,10 @@ void run_handler(mh_request &r)
     else if (rv != MH_OK) return response::send_error(r, is_http_status(rv) ? rv : 500);
 
     r.dir = &s.dir_config_for(r.filename ? r.filename : "", r.path);
-    if (r.dir->core.require_granted == false) return response::send_error(r, 403);
-    // LimitRequestBody of this directory against a declared length, before
-    // any handler: the body is never read, so the connection closes.
-    uint64_t body_limit = r.dir->core.limit_request_body.value_or(s.core.limits.body);
-    if (body_limit != 0 && r.head->framing == http::BodyFraming::Length && r.head->content_length > body_limit) {
-        r.body_failed = true;
-        return response::send_error(r, 413);
+    if (r.dir->core.require_granted == false) {
+        log::request_error(r, MH_LOG_ERR, 0, "AH01630: client denied by server configuration: %s",
+                           r.filename ? r.filename : r.path);
+        return response::send_error(r, 403);
     }
     if (r.dir->core.handler && !r.dir->core.handler->empty()) r.handler = r.dir->core.handler->c_str();
 
@@ -110,7 +110,7 @@ void run_handler(mh_request &r)
 
 void answer_options_star(mh_request &r)
 {
-    r.headers_out.emplace_back("Allow", "GET, HEAD, POST, OPTIONS");
+    r.headers_out.add("Allow", "GET, HEAD, POST, OPTIONS");
     r.content_length = 0;
     response::finish(r);
 }

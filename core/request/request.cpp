@@ -1,5 +1,7 @@
 #include "request/request.h"
 
+#include "server.h"
+
 void mh_request::reset()
 {
     pool.clear();
@@ -17,9 +19,19 @@ void mh_request::reset()
     original_status = 0;
     content_type = nullptr;
     content_length = -1;
+    headers_in.clear();
+    notes.clear();
+    subprocess_env.clear();
     headers_out.clear();
+    err_headers_out.clear();
     headers_sent = chunked = keep_alive = false;
     body_sent = bytes_out = 0;
     response_refused = sending_error = false;
     continue_sent = body_started = body_done = body_failed = false;
+}
+
+uint64_t body_limit(const mh_request &r)
+{
+    if (r.dir && r.dir->core.limit_request_body) return *r.dir->core.limit_request_body;
+    return r.server->core.limits.body;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pool.h"
+#include "request/table.h"
 
 struct mh_server;
 
@@ -20,7 +21,11 @@ struct RequestHead;
 }  // namespace mh
 
 struct mh_request {
-    mh_request() : pool(16384) {}
+    mh_request()
+        : pool(16384), headers_in(&pool), notes(&pool), subprocess_env(&pool), headers_out(&pool),
+          err_headers_out(&pool)
+    {
+    }
 
     mh_pool pool;
     mh_server *server = nullptr;
@@ -37,6 +42,9 @@ struct mh_request {
     const char *hostname = "";       // from the target or Host, without port
     const char *filename = nullptr;  // set by translate_name
     const char *handler = nullptr;   // SetHandler in force
+    mh_table headers_in;             // the request's headers, as modules may change them
+    mh_table notes;                  // between modules, for this request
+    mh_table subprocess_env;         // SetEnvIf, CGI's environment
     const mh::DirConfig *dir = nullptr;
     bool header_only = false;        // HEAD
     int64_t start_us = 0;
@@ -47,7 +55,8 @@ struct mh_request {
     int original_status = 0;         // before an error page replaced it
     const char *content_type = nullptr;
     int64_t content_length = -1;
-    std::vector<std::pair<const char *, const char *>> headers_out;
+    mh_table headers_out;
+    mh_table err_headers_out;        // kept on error pages too (Apache's err_headers_out)
     bool headers_sent = false;
     bool chunked = false;
     bool keep_alive = false;         // decided when the headers go out
@@ -65,3 +74,7 @@ struct mh_request {
     // Clears everything for the next request on the connection.
     void reset();
 };
+
+// LimitRequestBody in force for the request (0: none): the directory's,
+// once the request is mapped, else the server's.
+uint64_t body_limit(const mh_request &r);

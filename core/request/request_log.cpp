@@ -18,17 +18,16 @@ namespace {
 
 const char *header_in(const void *ctx, std::string_view name)
 {
-    const auto *r = static_cast<const mh_request *>(ctx);
-    if (r->head == nullptr) return nullptr;
-    std::string_view v = r->head->header(name);
-    return v.data();  // NUL-terminated in the head's storage
+    return static_cast<const mh_request *>(ctx)->headers_in.get(name);
 }
 
+// %{X}o: the response's headers, err_headers_out included (as Apache).
 const char *header_out(const void *ctx, std::string_view name)
 {
     const auto *r = static_cast<const mh_request *>(ctx);
     if (http::iequals(name, "Content-Type")) return r->content_type;
-    return response::header_out(*r, name);
+    const char *v = r->headers_out.get(name);
+    return v ? v : r->err_headers_out.get(name);
 }
 
 void write_access_logs(mh_request &r, int64_t now)

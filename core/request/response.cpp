@@ -46,6 +46,9 @@ bool decide_keep_alive(mh_request &r)
         if (r.head->expect_continue && !r.continue_sent) return false;
         if (r.head->framing == http::BodyFraming::Chunked) return false;
         if (r.head->content_length - c.parser().body_received() > kKeepWithUnreadBody) return false;
+        // Over LimitRequestBody: it will not be read to make room for the next request.
+        uint64_t limit = body_limit(r);
+        if (limit != 0 && r.head->content_length > limit) return false;
     }
     return true;
 }
@@ -71,9 +74,9 @@ bool is_field_value(const char *s)
 // Apache's check_headers (AH02429, AH02430): every header a module set is
 // checked before any goes out; one that could split the response makes it
 // a 500 instead, whoever set it.
-bool headers_are_safe(mh_request &r)
+bool table_is_safe(mh_request &r, const mh_table &t)
 {
-    for (const auto &[name, value] : r.headers_out) {
+    for (const auto &[name, value] : t.entries) {
         if (!is_token(name)) {
             log::request_error(r, MH_LOG_ERR, 0, "AH02429: Response header name '%s' contains invalid characters, aborting request",
                                name);
@@ -86,6 +89,15 @@ bool headers_are_safe(mh_request &r)
             return false;
         }
     }
+    return true;
+}
+
+// Apache's check_headers (AH02429, AH02430): every header a module set is
+// checked before any goes out; one that could split the response makes it
+// a 500 instead, whoever set it.
+bool headers_are_safe(mh_request &r)
+{
+    if (!table_is_safe(r, r.headers_out) || !table_is_safe(r, r.err_headers_out)) return false;
     if (r.content_type && !is_field_value(r.content_type)) {
         log::request_error(r, MH_LOG_ERR, 0,
                            "AH02430: Response header 'Content-Type' value of '%s' contains invalid characters, aborting request",
@@ -95,27 +107,17 @@ bool headers_are_safe(mh_request &r)
     return true;
 }
 
+void append_headers(std::string &head, const mh_table &t)
+{
+    for (const auto &[name, value] : t.entries) {
+        head += name;
+        head += ": ";
+        head += value;
+        head += "\r\n";
+    }
+}
+
 }  // namespace
-
-const char *header_out(const mh_request &r, std::string_view name)
-{
-    for (const auto &[n, v] : r.headers_out)
-        if (strlen(n) == name.size() && strncasecmp(n, name.data(), name.size()) == 0) return v;
-    return nullptr;
-}
-
-void unset_header_out(mh_request &r, std::string_view name)
-{
-    std::erase_if(r.headers_out, [&](const auto &h) {
-        return strlen(h.first) == name.size() && strncasecmp(h.first, name.data(), name.size()) == 0;
-    });
-}
-
-void set_header_out(mh_request &r, const char *name, const char *value)
-{
-    unset_header_out(r, name);
-    r.headers_out.emplace_back(name, value);
-}
 
 void send_headers(mh_request &r)
 {
@@ -123,6 +125,7 @@ void send_headers(mh_request &r)
     if (!headers_are_safe(r)) {
         // None of them goes out: the 500 page carries only its own.
         r.headers_out.clear();
+        r.err_headers_out.clear();
         r.content_type = nullptr;
         r.response_refused = true;
         send_error(r, 500);
@@ -149,12 +152,8 @@ void send_headers(mh_request &r)
     head += "\r\nServer: ";
     head += server_banner(*r.server);
     head += "\r\n";
-    for (const auto &[name, value] : r.headers_out) {
-        head += name;
-        head += ": ";
-        head += value;
-        head += "\r\n";
-    }
+    append_headers(head, r.headers_out);
+    append_headers(head, r.err_headers_out);
     if (body_allowed) {
         if (r.content_type) {
             head += "Content-Type: ";
@@ -260,8 +259,9 @@ void send_error(mh_request &r, int status)
     }
     if (r.original_status == 0) r.original_status = status;
     r.status = status;
-    // Keep only what belongs to the error itself.
-    std::erase_if(r.headers_out, [](const auto &h) {
+    // Keep only what belongs to the error itself, and err_headers_out
+    // (which Header always and modules set for every response).
+    std::erase_if(r.headers_out.entries, [](const mh_table::Entry &h) {
         for (const char *keep : {"Allow", "Location", "WWW-Authenticate", "Retry-After", "Content-Range"})
             if (strcasecmp(h.first, keep) == 0) return false;
         return true;

@@ -22,9 +22,4 @@ void finish(mh_request &r);
 // Replaces the response with Apache's error page for `status` and finishes it.
 void send_error(mh_request &r, int status);
 
-// Header helpers (case-insensitive names).
-const char *header_out(const mh_request &r, std::string_view name);
-void set_header_out(mh_request &r, const char *name, const char *value);
-void unset_header_out(mh_request &r, std::string_view name);
-
 }  // namespace mh::response

@@ -40,6 +40,10 @@ enum mh_log_level {
 /* Bits of `Options` in effect for a request. */
 #define MH_OPT_INDEXES 0x1u
 #define MH_OPT_FOLLOW_SYMLINKS 0x2u
+/* 1.2: follow a symlink only when its target has the link's owner (Apache's
+ * SymLinksIfOwnerMatch). A module that does not know the bit sees neither
+ * FollowSymLinks nor this one: it refuses every link, the safe side. */
+#define MH_OPT_SYMLINKS_IF_OWNER_MATCH 0x4u
 
 /* Worker states in the scoreboard; the value is mod_status's letter. */
 enum mh_worker_state {
@@ -236,6 +240,29 @@ struct mh_api {
     /* ---- 1.1 ------------------------------------------------------------ */
     /* When the server binary was built: "Nov 27 2026 16:21:25". */
     const char *server_built;
+
+    /* ---- 1.2: [worker] ------------------------------------------------------ */
+    /* Apache's ap_psignature: under ServerSignature On or EMail, `prefix`
+     * then "<address>modhttpd/0.1.0 (Unix) Server at host Port 80</address>\n"
+     * (HTML, in the request's pool); "" under ServerSignature Off. */
+    const char *(*server_signature)(mh_request *r, const char *prefix);
+
+    /* ---- 1.2: the request's tables. [worker] ------------------------------- */
+    /* Names compare without case and may repeat (Set-Cookie); set and add
+     * copy name and value into the request's pool. */
+    mh_table *(*headers_in)(mh_request *r);      /* request headers; modules may change them */
+    mh_table *(*headers_out)(mh_request *r);     /* response headers: an error page drops them */
+    mh_table *(*err_headers_out)(mh_request *r); /* sent with every response, error pages too */
+    mh_table *(*notes)(mh_request *r);           /* between modules, for this request */
+    mh_table *(*subprocess_env)(mh_request *r);  /* SetEnvIf's variables; CGI's environment */
+    const char *(*table_get)(const mh_table *t, const char *name);  /* first value, or NULL */
+    void (*table_set)(mh_table *t, const char *name, const char *value);   /* replaces all */
+    void (*table_add)(mh_table *t, const char *name, const char *value);   /* one more */
+    /* "old, value" (Apache's apr_table_merge), unless the list has it. */
+    void (*table_merge)(mh_table *t, const char *name, const char *value);
+    void (*table_unset)(mh_table *t, const char *name);
+    /* fn(data, name, value) for each entry in order, until it returns non-zero. */
+    int (*table_each)(const mh_table *t, mh_header_fn fn, void *data);
 };
 
 #ifdef __cplusplus

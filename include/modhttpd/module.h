@@ -36,6 +36,7 @@ extern "C" {
 typedef struct mh_pool mh_pool;       /* memory freed all at once */
 typedef struct mh_server mh_server;   /* the running configuration */
 typedef struct mh_request mh_request; /* one HTTP request */
+typedef struct mh_table mh_table;     /* name/value list, names without case (1.2) */
 
 typedef struct mh_api mh_api;
 typedef struct mh_mpm mh_mpm;

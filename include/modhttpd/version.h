@@ -11,12 +11,15 @@
  *   1.0  first stable ABI: module descriptor, directives, hooks, services
  *        table, MPM entry, scoreboard access.
  *   1.1  mh_api.server_built; mh_mpm_services.slot_set_owner.
+ *   1.2  MH_OPT_SYMLINKS_IF_OWNER_MATCH; mh_api.server_signature; the
+ *        request's tables (headers_in, headers_out, err_headers_out, notes,
+ *        subprocess_env) and table_get/set/add/merge/unset/each.
  */
 #ifndef MODHTTPD_VERSION_H
 #define MODHTTPD_VERSION_H
 
 #define MH_ABI_MAJOR 1
-#define MH_ABI_MINOR 1
+#define MH_ABI_MINOR 2
 
 /* "MHD1": first field of every module descriptor. */
 #define MH_MODULE_MAGIC 0x4d484431u

@@ -89,10 +89,10 @@ static int redirect_to_slash(mh_request *r)
     st_api->header_out_set(r, "Location", loc);
     /* The core sends no page for a 3xx a handler returns: write Apache's. */
     const char *body = st_api->psprintf(p,
-        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
-        "<title>301 Moved Permanently</title>\n</head><body>\n<h1>Moved Permanently</h1>\n"
-        "<p>The document has moved <a href=\"%s\">here</a>.</p>\n</body></html>\n",
-        st_api->escape_html(p, loc));
+        "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n"
+        "<html><head>\n<title>301 Moved Permanently</title>\n</head><body>\n<h1>Moved Permanently</h1>\n"
+        "<p>The document has moved <a href=\"%s\">here</a>.</p>\n%s</body></html>\n",
+        st_api->escape_html(p, loc), st_signature(r, "<hr>\n"));
     st_api->set_status(r, 301);
     st_api->set_content_type(r, "text/html; charset=iso-8859-1");
     st_api->set_content_length(r, (int64_t)strlen(body));

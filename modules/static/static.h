@@ -24,6 +24,12 @@
 MH_EXPORT extern const mh_module static_module;
 extern const mh_api *st_api; /* kept by register_hooks; valid for the process */
 
+/* ServerSignature's line (api 1.2), or "" from an older server. */
+static inline const char *st_signature(mh_request *r, const char *prefix)
+{
+    return MH_API_HAS(st_api, server_signature) ? st_api->server_signature(r, prefix) : "";
+}
+
 /* ---- static_config.c ---------------------------------------------------- */
 #define ST_RANGES_UNSET (-2)
 #define ST_RANGES_UNLIMITED (-1)

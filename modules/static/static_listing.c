@@ -121,7 +121,9 @@ static void format_size(char out[24], int64_t n)
 static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
 {
     mh_pool *p = st_api->request_pool(r);
-    int follow = (st_api->options(r) & MH_OPT_FOLLOW_SYMLINKS) != 0;
+    unsigned options = st_api->options(r);
+    int follow = (options & MH_OPT_FOLLOW_SYMLINKS) != 0;
+    int owner_match = !follow && (options & MH_OPT_SYMLINKS_IF_OWNER_MATCH) != 0;
     entry *list = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
@@ -129,6 +131,12 @@ static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
         if (de->d_name[0] == '.') continue; /* ".", ".." and dotfiles: see the top */
         struct stat st;
         if (fstatat(dirfd(d), de->d_name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (owner_match && S_ISLNK(st.st_mode)) {
+            /* Listed when it would be served: its target has its owner. */
+            struct stat target;
+            if (fstatat(dirfd(d), de->d_name, &target, 0) != 0 || target.st_uid != st.st_uid) continue;
+            st = target;
+        }
         if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -203,7 +211,9 @@ static void render(mh_request *r, buf *b, const entry *list, size_t n, const ord
             printf_(b, "<td class=\"s\" title=\"%lld bytes\">%s</td></tr>\n", (long long)e->size, size);
         }
     }
-    puts_(b, "</table>\n</body>\n</html>\n");
+    puts_(b, "</table>\n");
+    puts_(b, st_signature(r, "<hr>\n"));
+    puts_(b, "</body>\n</html>\n");
 }
 
 int st_send_listing(mh_request *r, int fd)

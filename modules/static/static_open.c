@@ -2,11 +2,14 @@
  * Opening what a request names, under the symlink policy.
  *
  * FollowSymLinks on (Apache's default): a plain open(2); links may point
- * anywhere, as in Apache. Off: no component below DocumentRoot may be a
- * symlink. O_NOFOLLOW alone is not enough for that: it only covers the
- * last component, and not even that one when the path ends in '/'. So the
- * path is resolved relative to DocumentRoot with openat2(RESOLVE_BENEATH |
- * RESOLVE_NO_SYMLINKS), or, on kernels before 5.6, one component at a time.
+ * anywhere, as in Apache. SymLinksIfOwnerMatch: a link is followed only when
+ * its target has the link's owner (Apache's rule, checked for every link
+ * below DocumentRoot; its target may lie anywhere). Neither: no component
+ * below DocumentRoot may be a symlink. O_NOFOLLOW alone is not enough for
+ * that: it only covers the last component, and not even that one when the
+ * path ends in '/'. So the path is resolved relative to DocumentRoot with
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), or, on kernels before 5.6,
+ * one component at a time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,14 +27,34 @@
 
 static int openat2_missing; /* set once openat2 said ENOSYS */
 
-static int follows_symlinks(const mh_request *r)
+enum link_policy { LINKS_FOLLOW, LINKS_IF_OWNER_MATCH, LINKS_REFUSE };
+
+static enum link_policy link_policy(const mh_request *r)
 {
-    return (st_api->options(r) & MH_OPT_FOLLOW_SYMLINKS) != 0;
+    unsigned o = st_api->options(r);
+    if (o & MH_OPT_FOLLOW_SYMLINKS) return LINKS_FOLLOW;
+    return (o & MH_OPT_SYMLINKS_IF_OWNER_MATCH) ? LINKS_IF_OWNER_MATCH : LINKS_REFUSE;
 }
 
-/* The fallback: each directory component with O_PATH | O_NOFOLLOW, which
- * yields the link itself when there is one, so fstat can refuse it. */
-static int open_walk(int dirfd, const char *rel)
+/* A symlink `comp` in `dir`, which lstat gave `link`: under
+ * SymLinksIfOwnerMatch its target, followed, when owners match; else -1
+ * with errno ELOOP (Apache's AH00037). */
+static int follow_if_owner_matches(int dir, const char *comp, const struct stat *link, int last)
+{
+    struct stat target;
+    if (fstatat(dir, comp, &target, 0) != 0) return -1;
+    if (target.st_uid != link->st_uid) {
+        errno = ELOOP;
+        return -1;
+    }
+    return openat(dir, comp, last ? OPEN_FLAGS : O_PATH | O_CLOEXEC);
+}
+
+/* Each component in turn with O_PATH | O_NOFOLLOW, which yields the link
+ * itself when there is one, so fstat can refuse it (or, owners matching,
+ * follow it). The fallback for kernels without openat2, and the way of
+ * SymLinksIfOwnerMatch. */
+static int open_walk(int dirfd, const char *rel, enum link_policy policy)
 {
     int cur = dirfd;
     int err = 0;
@@ -49,12 +72,19 @@ static int open_walk(int dirfd, const char *rel)
         while (*p == '/') p++;
         int last = *p == '\0';
         int fd = openat(cur, comp, last ? OPEN_FLAGS | O_NOFOLLOW : O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ELOOP && last && policy == LINKS_IF_OWNER_MATCH)
+            fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC); /* the link itself, to judge it */
         if (fd < 0) { err = errno; break; }
+        struct stat st;
+        if (fstat(fd, &st) != 0) { err = errno; close(fd); break; }
+        if (S_ISLNK(st.st_mode)) {
+            close(fd);
+            fd = policy == LINKS_IF_OWNER_MATCH ? follow_if_owner_matches(cur, comp, &st, last) : -1;
+            if (fd < 0) { err = policy == LINKS_IF_OWNER_MATCH ? errno : ELOOP; break; }
+            if (fstat(fd, &st) != 0) { err = errno; close(fd); break; }
+        }
         if (cur != dirfd) close(cur);
         cur = fd;
-        struct stat st;
-        if (fstat(fd, &st) != 0) { err = errno; break; }
-        if (S_ISLNK(st.st_mode)) { err = ELOOP; break; }
         if (!S_ISDIR(st.st_mode) && (!last || want_dir)) { err = ENOTDIR; break; }
         if (last) return fd;
     }
@@ -63,11 +93,12 @@ static int open_walk(int dirfd, const char *rel)
     return -1;
 }
 
-/* `rel` inside `dirfd`, refusing every symlink and any way out of dirfd. */
-static int open_beneath(int dirfd, const char *rel)
+/* `rel` inside `dirfd`: refusing every symlink and any way out of dirfd, or
+ * following links whose owners match. */
+static int open_beneath(int dirfd, const char *rel, enum link_policy policy)
 {
     if (*rel == '\0') rel = ".";
-    if (!__atomic_load_n(&openat2_missing, __ATOMIC_RELAXED)) {
+    if (policy == LINKS_REFUSE && !__atomic_load_n(&openat2_missing, __ATOMIC_RELAXED)) {
         struct open_how how;
         memset(&how, 0, sizeof how);
         how.flags = OPEN_FLAGS;
@@ -76,7 +107,7 @@ static int open_beneath(int dirfd, const char *rel)
         if (fd >= 0 || errno != ENOSYS) return (int)fd;
         __atomic_store_n(&openat2_missing, 1, __ATOMIC_RELAXED);
     }
-    return open_walk(dirfd, rel);
+    return open_walk(dirfd, rel, policy);
 }
 
 /* Apache's answers (and log lines) for a file that cannot be opened. */
@@ -111,7 +142,8 @@ static int open_failed(mh_request *r, int err, const char *dir, const char *name
 
 int st_open_path(mh_request *r, const char *filename, int *fd)
 {
-    if (follows_symlinks(r)) {
+    enum link_policy policy = link_policy(r);
+    if (policy == LINKS_FOLLOW) {
         *fd = open(filename, OPEN_FLAGS);
     } else {
         /* DocumentRoot itself may be reached through links: it is the
@@ -124,7 +156,7 @@ int st_open_path(mh_request *r, const char *filename, int *fd)
         } else {
             const char *rel = filename + (n == 1 ? 0 : n);
             while (*rel == '/') rel++;
-            *fd = open_beneath(rootfd, rel);
+            *fd = open_beneath(rootfd, rel, policy);
             int saved = errno;
             close(rootfd);
             errno = saved;
@@ -147,7 +179,8 @@ int st_open_at(mh_request *r, int dirfd, const char *dirname, const char *name, 
 {
     *fd = -1;
     if (leaves_directory(name)) return MH_DECLINED;
-    *fd = follows_symlinks(r) ? openat(dirfd, name, OPEN_FLAGS) : open_beneath(dirfd, name);
+    enum link_policy policy = link_policy(r);
+    *fd = policy == LINKS_FOLLOW ? openat(dirfd, name, OPEN_FLAGS) : open_beneath(dirfd, name, policy);
     if (*fd >= 0) return MH_OK;
     if (errno == ENOENT || errno == ENOTDIR) return MH_DECLINED;
     const char *sep = dirname[0] && dirname[strlen(dirname) - 1] == '/' ? "" : "/";

@@ -79,7 +79,7 @@ CASES = [
     Case("cl-list", post(b"Content-Length: 5, 5", body=b"hello"), [400], CLOSED),
     Case("cl-empty", post(b"Content-Length:", body=b"hello"), [400], CLOSED),
     Case("cl-overflow", post(b"Content-Length: 99999999999999999999", body=b"hello"), [400], CLOSED),
-    Case("cl-over-limit", post(b"Content-Length: 999999999999999999", body=b"hello"), [413], CLOSED),
+    Case("cl-over-limit", post(b"Content-Length: 999999999999999999", body=b"hello", target=b"/echo"), [413], CLOSED),
     Case("cl-duplicate-different", post(b"Content-Length: 5", b"Content-Length: 6", body=b"hello!"), [400], CLOSED),
     Case("cl-duplicate-same", post(b"Content-Length: 5", b"Content-Length: 5", body=b"hello"), [400], CLOSED),
     Case("cl-surrounding-space-is-fine", post(b"Content-Length:  5 ", body=b"hello", target=b"/echo"), [200], KEPT),

@@ -238,6 +238,67 @@ def test_dash_M_lists_modules_and_marks_the_mpm(tmp_path):
                         " mpm_prefork_module (shared) [MPM]\n static_module (shared)\n")
 
 
+def test_dump_modules_is_dash_M(tmp_path):
+    s = server(tmp_path)
+    a, b = s.run("-M"), s.run("-t", "-D", "DUMP_MODULES")
+    assert a.returncode == b.returncode == 0
+    assert a.stdout == b.stdout and "Syntax OK" not in a.stderr + b.stderr
+
+
+def test_dash_S_and_dump_run_cfg(tmp_path):
+    s = server(tmp_path, config="Define SITE_NAME example\nUser #%d" % os.geteuid())
+    r = s.run("-S")
+    assert r.returncode == 0 and "Syntax OK" not in r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "VirtualHost configuration:"
+    assert 'ServerRoot: "%s"' % s.root in lines
+    assert 'Main DocumentRoot: "%s/htdocs"' % s.root in lines
+    assert 'Main ErrorLog: "%s/logs/error_log"' % s.root in lines
+    assert 'PidFile: "%s/logs/modhttpd.pid"' % s.root in lines
+    assert "Define: DUMP_VHOSTS" in lines and "Define: DUMP_RUN_CFG" in lines and "Define: SITE_NAME" in lines
+    assert "Define: SITE_NAME=example" in lines
+    assert any(l.startswith('User: name="#%d" id=%d' % (os.geteuid(), os.geteuid())) for l in lines), lines
+    assert any(l.startswith("Group: name=") for l in lines), lines
+    r = s.run("-t", "-D", "DUMP_RUN_CFG")
+    assert r.returncode == 0 and r.stdout.startswith('ServerRoot: "%s"\n' % s.root)
+    assert "VirtualHost configuration" not in r.stdout
+
+
+def test_dash_L_lists_every_directive_with_module_and_context(tmp_path):
+    r = server(tmp_path, modules=("static_module", "status_module")).run("-L")
+    assert r.returncode == 0
+    out = r.stdout
+    for block in [
+        "Listen (core.c)\n\ta port number or a numeric IP address and a port number, and an optional protocol\n"
+        "\tAllowed in *.conf only outside <Directory>, <Files>, <Location>, or <If>\n",
+        "SetHandler (core.c)\n\ta handler name that overrides any other configured handler\n\tAllowed in *.conf anywhere\n",
+        "<Directory (core.c)\n",
+        "StartServers (mpm_prefork.cpp)\n\tNumber of child processes launched at server startup\n",
+        "MaxRanges (",
+        "ExtendedStatus (",
+    ]:
+        assert block in out, block
+
+
+def test_undefined_variable_is_warned_about_with_apache_number(tmp_path):
+    s = server(tmp_path, config="ServerAdmin ${NO_SUCH_VARIABLE_X}")
+    r = s.run("-t")
+    assert r.returncode == 0, r.stderr
+    assert "[core:warn]" in r.stderr and "AH00111: Config variable ${NO_SUCH_VARIABLE_X} is not defined" in r.stderr
+    assert "Syntax OK" in r.stderr
+
+
+def test_loglevel_for_a_module_that_is_not_loaded_is_refused(tmp_path):
+    s = server(tmp_path, config="LogLevel ssl:info")
+    r = s.run("-t")
+    assert r.returncode == 1
+    assert r.stderr == "modhttpd: Syntax error on line %d of %s: Cannot find module ssl\n" % (
+        s.conf.read_text().splitlines().index("LogLevel ssl:info") + 1, s.conf)
+    for ok in ("LogLevel static:debug", "LogLevel mod_static.c:debug", "LogLevel static_module:debug",
+               "LogLevel core:info mpm_prefork:debug"):
+        assert server(tmp_path / ok.replace(" ", "_").replace(":", "_"), config=ok).run("-t").returncode == 0, ok
+
+
 def test_dash_V(tmp_path):
     r = server(tmp_path, mpm="worker").run("-V")
     assert r.returncode == 0
@@ -352,6 +413,12 @@ def test_port_in_use_fails_to_start_with_apache_message(tmp_path):
         assert r.returncode == 1
         assert "(98)Address already in use: AH00072: make_sock: could not bind to address 127.0.0.1:%d" % a.port in r.stderr
         assert "no listening sockets available, shutting down" in r.stderr
+        # In the error log too, each message on a line of its own (no
+        # escaped newline inside one line).
+        lines = b.error_log().splitlines()
+        assert any(l.endswith("AH00072: make_sock: could not bind to address 127.0.0.1:%d" % a.port) for l in lines), lines
+        assert any(l.endswith("] no listening sockets available, shutting down") for l in lines), lines
+        assert "\\n" not in b.error_log()
     finally:
         a.stop()
 
@@ -482,6 +549,44 @@ def test_k_start_detaches_and_k_stop_ends_it(tmp_path):
         assert s.run("-k", "stop").returncode == 0
     assert wait_for(lambda: not os.path.exists("/proc/%d" % pid))
     assert not pid_file.exists()
+
+
+def test_k_start_from_a_terminal_that_closes_at_once_leaves_the_server_up(tmp_path):
+    # script(1) runs the command on a new pseudo-terminal and closes it as
+    # soon as the command returns: the kernel hangs up whatever is still in
+    # that terminal's session. The server must have left it by then, every
+    # time (the same holds for ssh host 'modhttpd -k start').
+    s = server(tmp_path)
+    pid_file = s.root / "logs" / "modhttpd.pid"
+    for attempt in range(4):
+        r = subprocess.run(["script", "-qc", " ".join(s.command("-k", "start")), "/dev/null"],
+                           capture_output=True, text=True, timeout=30, env=s.env())
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert wait_for(pid_file.exists)
+        pid = int(pid_file.read_text())
+        time.sleep(0.5)  # the hangup, if any, has come by now
+        assert os.path.exists("/proc/%d" % pid), "attempt %d: the server died with its terminal" % attempt
+        assert wait_for(lambda: _answers(s)), attempt
+        assert s.run("-k", "stop").returncode == 0
+        assert wait_for(lambda: not os.path.exists("/proc/%d" % pid))
+
+
+def test_k_graceful_when_not_running_says_so_also_into_a_file(tmp_path):
+    # stdout to a file is fully buffered: the message must be written before
+    # the server detaches, not lost with the process that exits.
+    s = server(tmp_path)
+    out = tmp_path / "out.txt"
+    with open(out, "w") as f:
+        r = subprocess.run(s.command("-k", "graceful"), stdout=f, stderr=subprocess.PIPE, text=True,
+                           timeout=30, env=s.env())
+    try:
+        assert r.returncode == 0, r.stderr
+        assert out.read_text() == "modhttpd not running, trying to start\n"
+        assert wait_for(lambda: _answers(s))
+    finally:
+        assert s.run("-k", "stop").returncode == 0
+        pid_file = s.root / "logs" / "modhttpd.pid"
+        assert wait_for(lambda: not pid_file.exists())
 
 
 def _answers(s):

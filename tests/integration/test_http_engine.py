@@ -405,11 +405,43 @@ LimitRequestBody 10
         assert c.response().body == body
         c.send(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n")
         assert c.response().status == 413
-    # The server-wide value holds for a static file that never reads the body.
+    # The limit is checked when the body is read (as Apache): a handler that
+    # never reads it keeps its own answer (mod_static's 405 here), and the
+    # connection closes rather than read on past the limit.
     with Client(s) as c:
         c.send(b"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world")
-        assert c.response().status == 413
+        r = c.response()
+        assert r.status == 405 and r.header("connection") == "close"
         assert c.closed()
+    with Client(s) as c:  # within the limit, the unread body is dropped and the connection kept
+        c.send(b"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+        r = c.response()
+        assert r.status == 405 and r.header("connection") is None
+        assert c.still_serving()
+
+
+def test_a_handler_that_never_reads_an_over_limit_body_answers_for_itself(make_server, mpm):
+    # docs/modules.md: "a handler that does not want the body simply never
+    # reads it". A PUT over LimitRequestBody to a handler that answers 405
+    # gets the 405, not a 413 decided before any hook ran.
+    need_mpm(mpm)
+    s = make_server(mpm=mpm, modules=MODULES + ("headers_from_query_module",), config="""
+LimitRequestBody 10
+<Location /answer>
+    SetHandler headers-from-query
+</Location>
+<Location /echo>
+    SetHandler echo
+</Location>
+""")
+    with Client(s) as c:
+        c.send(b"PUT /answer?status=405 HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n" + b"x" * 50)
+        r = c.response()
+        assert r.status == 405 and r.body == b"ok\n" and r.header("connection") == "close"
+        assert c.closed()
+    with Client(s) as c:  # a handler that reads it gets 413 from read_body
+        c.send(b"PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n")
+        assert c.response().status == 413
 
 
 # ---- Expect: 100-continue ------------------------------------------------------

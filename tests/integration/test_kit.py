@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BUILD, SOURCE, Server
+from harness import BINARY, BUILD, SOURCE, Server
 
 KIT = SOURCE / "tests" / "kit"
 EXAMPLES = SOURCE / "examples"
@@ -270,6 +270,11 @@ def test_helper_names_output_and_checks_the_descriptor_symbol(kit, tmp_path):
     (tmp_path / "out").mkdir()
     kit.module("-s", "-c", "-n", "salut", "-o", tmp_path / "out" / "x.so", src, cwd=tmp_path)
     assert (tmp_path / "out" / "x.so").exists()
+    # Options after the files, as apxs users type them; "--" ends options.
+    kit.module("-c", src, "-o", tmp_path / "out" / "y.so", "-s", cwd=tmp_path)
+    assert exported_modules(tmp_path / "out" / "y.so") == ["salut_module"]
+    kit.module("-s", "-o", tmp_path / "out" / "z.so", "-c", "--", src, cwd=tmp_path)
+    assert (tmp_path / "out" / "z.so").exists()
     # The name decides the symbol LoadModule will ask for: a mismatch is
     # caught now, and no module file is left behind.
     r = kit.module("-s", "-c", "-n", "bonjour", src, cwd=tmp_path, check=False)
@@ -438,6 +443,9 @@ def test_template_module_from_install_to_served(kit, built, tmp_path):
     work.mkdir()
     r = kit.module("-g", "-n", "salute", cwd=work, helper=helper)
     assert "make -C salute" in r.stdout
+    # The Makefile says what it builds with, and builds with that.
+    makefile = (work / "salute" / "Makefile").read_text()
+    assert "modhttpd-module" in makefile.splitlines()[0] and "(pkg-config modhttpd)" not in makefile
     env = dict(kit.env, PATH="%s:%s" % (prefix / "bin", os.environ["PATH"]))
     r = run(["make", "-C", work / "salute"], env=env)
     assert "warning:" not in r.stdout + r.stderr
@@ -709,6 +717,16 @@ def guide_snippets():
         i = end + 1
     assert not unmarked, "C/C++ blocks without a <!-- compile: ... --> marker at lines %s" % unmarked
     return out
+
+
+def test_docs_name_the_abi_the_server_has():
+    # A version written in the docs goes stale with the next bump: each one
+    # must be what `modhttpd -V` says.
+    v = subprocess.run([str(BINARY), "-V"], capture_output=True, text=True).stdout
+    have = re.search(r"Module ABI: +(\d+\.\d+)", v).group(1)
+    for doc in [GUIDE, SOURCE / "README.md", *sorted((SOURCE / "docs").glob("*.md"))]:
+        for m in re.finditer(r"Module ABI: +(\d+\.\d+)", doc.read_text()):
+            assert m.group(1) == have, "%s says Module ABI: %s, the server has %s" % (doc, m.group(1), have)
 
 
 def test_guide_snippets_compile(kit, built, tmp_path):

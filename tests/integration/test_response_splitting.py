@@ -64,3 +64,24 @@ def test_a_redirect_built_from_the_path_cannot_be_split(server):
     data = server.raw(b"GET /old/x%0d%0aSet-Cookie:%20session=attacker HTTP/1.1\r\nHost: x\r\n\r\n")
     assert status_of(data) == 400, data
     assert b"\r\nSet-Cookie" not in data
+
+
+def test_err_headers_out_survive_an_error_page_and_are_checked_too(server):
+    # A fixups hook cannot know the handler will answer 404: what it puts in
+    # err_headers_out goes out with the error page, what it puts in
+    # headers_out does not (Apache's two tables).
+    data = server.raw(b"GET /missing.html?always=X-Trace:abc&fixup=X-Plain:1 HTTP/1.1\r\nHost: x\r\n"
+                      b"Connection: close\r\n\r\n")
+    status, headers, _ = parse_responses(data)[0]
+    assert status == 404
+    assert headers["x-trace"] == "abc" and "x-plain" not in headers
+    # And a 200 carries both.
+    data = server.raw(b"GET /headers-from-query?always=X-Trace:abc&fixup=X-Plain:1 HTTP/1.1\r\nHost: x\r\n"
+                      b"Connection: close\r\n\r\n")
+    status, headers, _ = parse_responses(data)[0]
+    assert status == 200 and headers["x-trace"] == "abc" and headers["x-plain"] == "1"
+    # The check covers err_headers_out as well.
+    data = server.raw(b"GET /missing.html?always=X-Trace:a%0d%0aSet-Cookie:%20x=y HTTP/1.1\r\nHost: x\r\n"
+                      b"Connection: close\r\n\r\n")
+    status, headers, _ = parse_responses(data)[0]
+    assert status == 500 and "set-cookie" not in headers

@@ -687,6 +687,41 @@ def test_follow_symlinks_off(make_server, mpm, tmp_path):
     assert_no_open_files(s)
 
 
+def test_symlinks_if_owner_match(make_server, mpm, tmp_path):
+    # Apache: a link is followed only when its target has the link's owner;
+    # otherwise 403 with AH00037. The links here are ours; the foreign
+    # target belongs to someone else (nobody, when the tests run as root).
+    s = make_server(start=False, mpm=mpm, config="""
+<Directory "DOCROOT/owner">
+    Options Indexes SymLinksIfOwnerMatch
+</Directory>
+""")
+    s.conf.write_text(s.conf.read_text().replace("DOCROOT", str(s.docroot)))
+    s.write("mine.txt", "mine")
+    s.write("realdir/inner.txt", "inner")
+    foreign = tmp_path / "foreign.txt"
+    foreign.write_text("foreign")
+    if os.geteuid() == 0:
+        os.chown(foreign, 65534, 65534)
+        os.chmod(foreign, 0o644)
+    else:
+        foreign = "/etc/hostname"  # root's
+    assert os.stat(foreign).st_uid != os.geteuid()
+    d = s.docroot / "owner"
+    d.mkdir()
+    os.symlink("../mine.txt", d / "same.txt")
+    os.symlink("../realdir", d / "samedir")
+    os.symlink(str(foreign), d / "other.txt")
+    s.start()
+    assert s.get("/owner/same.txt")[::2] == (200, b"mine")
+    assert s.get("/owner/samedir/inner.txt")[::2] == (200, b"inner")
+    assert s.get("/owner/other.txt")[0] == 403
+    assert "AH00037: Symbolic link not allowed or link target not accessible" in s.error_log()
+    html = s.get("/owner/")[2].decode()
+    assert "same.txt" in html and "samedir" in html and "other.txt" not in html
+    assert_no_open_files(s)
+
+
 def test_top_level_listing_and_special_files(make_server, mpm):
     s = make_server(start=False, mpm=mpm, config="""
 <Directory "DOCROOT">
@@ -752,3 +787,59 @@ def test_unreadable_files_are_403(make_server, mpm):
         assert "AH00132" in s.error_log()
     finally:
         shutil.rmtree(docroot)
+
+
+@pytest.mark.parametrize("tokens,banner", [
+    ("Prod", "modhttpd"), ("ProductOnly", "modhttpd"), ("Major", "modhttpd/0"), ("Minor", "modhttpd/0.1"),
+    ("Min", "modhttpd/0.1.0"), ("Minimal", "modhttpd/0.1.0"), ("OS", "modhttpd/0.1.0 (Unix)"),
+    ("Full", "modhttpd/0.1.0 (Unix)"),
+])
+def test_server_tokens_forms(make_server, tokens, banner):
+    s = make_server(config="ServerTokens %s\nServerSignature On\n" % tokens)
+    status, headers, body = s.get("/missing")
+    assert status == 404 and headers["server"] == banner
+    assert ("<address>%s Server at 127.0.0.1 Port %d</address>" % (banner, s.port)).encode() in body
+
+
+def test_server_signature_off_on_email_and_per_directory(make_server, mpm):
+    s = make_server(start=False, mpm=mpm, config="""
+ServerAdmin webmaster@example.com
+<Location /signed>
+    ServerSignature On
+</Location>
+<Location /mail>
+    ServerSignature EMail
+</Location>
+<Directory "DOCROOT/listed">
+    Options Indexes
+    ServerSignature On
+</Directory>
+""")
+    s.conf.write_text(s.conf.read_text().replace("DOCROOT", str(s.docroot)))
+    s.write("listed/a.txt", "a")
+    s.write("plain/a.txt", "a")
+    s.start()
+    # Off, Apache's default: no signature at all.
+    body = s.get("/missing")[2]
+    assert b"<address>" not in body and b"<hr>" not in body
+    assert body.startswith(b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN"')
+    # On: the host and port the client asked for.
+    status, _, body = s.get("/signed/x", headers={"Host": "www.example.org:8000"})
+    assert status == 404
+    assert b"<hr>\n<address>modhttpd/0.1.0 (Unix) Server at www.example.org Port 8000</address>\n</body>" in body
+    body = s.get("/signed/x", headers={"Host": "www.example.org"})[2]
+    assert ("Server at www.example.org Port %d<" % s.port).encode() in body
+    # EMail: the host links to ServerAdmin.
+    body = s.get("/mail/x")[2]
+    assert ('Server at <a href="mailto:webmaster@example.com">127.0.0.1</a> Port %d' % s.port).encode() in body
+    # Listings sign too where it is on; the redirect to the slash form as well.
+    assert b"<address>" in s.get("/listed/")[2]
+    status, headers, body = s.get("/listed")
+    assert status == 301 and b"<address>" in body
+    assert b"<address>" not in s.get("/plain")[2]
+
+
+def test_server_signature_rejects_unknown_values(make_server):
+    s = make_server(start=False, config="ServerSignature Maybe")
+    r = s.run("-t")
+    assert r.returncode == 1 and "ServerSignature: use one of: off | on | email" in r.stderr

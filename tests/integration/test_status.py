@@ -292,6 +292,22 @@ def test_auto_is_apaches_text_key_by_key(make_server, mpm):
     assert int(got["Total Accesses"]) >= 5
 
 
+def test_single_process_mode_names_its_mpm_and_writes_its_pid_file(make_server, mpm):
+    # -X serves from the master alone; mod_status still names the MPM of the
+    # configuration, and the PidFile says which process to signal.
+    s = start(make_server, mpm, start=False)
+    s.start("-X")
+    pid_file = s.root / "logs" / "modhttpd.pid"
+    assert int(pid_file.read_text()) == s.pid
+    headers, body = get_status(s, "auto")
+    got = dict(parse_auto(body.decode("latin-1"))[1])
+    assert got["ServerMPM"] == mpm
+    assert got["BusyWorkers"] == "1" and got["Scoreboard"][0] == "W"
+    assert status_json(s)[0]["server"]["mpm"] == mpm
+    s.stop()
+    assert not pid_file.exists()
+
+
 def test_auto_without_extended_status(make_server, mpm):
     s = start(make_server, mpm, config="ExtendedStatus Off\n")
     s.write("index.html", "hello\n")

@@ -7,6 +7,11 @@
  *   ?type=VALUE            set_content_type
  *   ?status=N              answer with status N instead of 200
  *
+ * and, for any request (a fixups hook, whoever handles it):
+ *   ?fixup=NAME:VALUE      header_out_set before the handler
+ *   ?always=NAME:VALUE     the same into err_headers_out (api 1.2), which an
+ *                          error page keeps
+ *
  * The body is "ok\n". What must never happen is a CR LF of the client's
  * reaching the response as a line of its own. */
 #include <modhttpd/modhttpd.h>
@@ -36,6 +41,34 @@ static void decode(char *s)
         }
     }
     *out = '\0';
+}
+
+/* The value of `key=` in the query, decoded, split at its first ':'. */
+static int query_pair(mh_request *r, const char *key, char **name, char **value)
+{
+    const char *query = api->request_query(r);
+    if (query == NULL) return 0;
+    char *q = api->pstrdup(api->request_pool(r), query);
+    size_t n = strlen(key);
+    for (char *item = strtok(q, "&"); item; item = strtok(NULL, "&")) {
+        if (strncmp(item, key, n) != 0 || item[n] != '=') continue;
+        *name = item + n + 1;
+        decode(*name);
+        char *colon = strchr(*name, ':');
+        if (colon == NULL) return 0;
+        *colon = '\0';
+        *value = colon + 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int fixups(mh_request *r)
+{
+    char *name, *value;
+    if (query_pair(r, "fixup", &name, &value)) api->header_out_set(r, name, value);
+    if (query_pair(r, "always", &name, &value)) api->table_set(api->err_headers_out(r), name, value);
+    return MH_DECLINED;
 }
 
 static int handler(mh_request *r)
@@ -73,6 +106,7 @@ static void register_hooks(const mh_api *a, const mh_module *self)
 {
     api = a;
     a->hook_handler(self, handler, MH_HOOK_MIDDLE);
+    a->hook_fixups(self, fixups, MH_HOOK_MIDDLE);
 }
 
 MH_DECLARE_MODULE(headers_from_query_module) = {

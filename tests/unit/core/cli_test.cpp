@@ -31,7 +31,15 @@ TEST_CASE("values attached or separate, as getopt allows")
 TEST_CASE("actions")
 {
     CHECK(parse_cli({"m", "-t"}).action == CliOptions::Action::Test);
-    CHECK(parse_cli({"m", "-M"}).action == CliOptions::Action::Modules);
+    // Apache's synonyms: -M is -t -D DUMP_MODULES, -S is -t -D DUMP_VHOSTS -D DUMP_RUN_CFG.
+    CliOptions m = parse_cli({"m", "-M"});
+    CHECK(m.action == CliOptions::Action::Test);
+    CHECK(m.defines == std::vector<std::string>{"DUMP_MODULES"});
+    CliOptions big_s = parse_cli({"m", "-S"});
+    CHECK(big_s.action == CliOptions::Action::Test);
+    CHECK(big_s.defines == std::vector<std::string>{"DUMP_VHOSTS", "DUMP_RUN_CFG"});
+    CHECK(parse_cli({"m", "-L"}).action == CliOptions::Action::Directives);
+    CHECK(parse_cli({"m", "-T"}).skip_document_root_check);
     CHECK(parse_cli({"m", "-V"}).action == CliOptions::Action::Settings);
     CHECK(parse_cli({"m", "-v"}).action == CliOptions::Action::Version);
     CHECK(parse_cli({"m", "-h"}).action == CliOptions::Action::Help);

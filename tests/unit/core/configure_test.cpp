@@ -87,6 +87,9 @@ TEST_CASE("Listen forms")
     CHECK(r.error("Listen ::1:80").find("IPv6 addresses go in brackets") != std::string::npos);
     CHECK(r.error("Listen 8080 https").find("Listen protocol 'https' is not supported") != std::string::npos);
     CHECK(r.error("ServerName x").find("no Listen directive") != std::string::npos);
+    // Apache refuses a level for a module that is not loaded.
+    CHECK(r.error("Listen 1\nLogLevel ssl:info").find("Cannot find module ssl") != std::string::npos);
+    CHECK(r.error("Listen 1\nLogLevel mod_ssl.c:info").find("Cannot find module mod_ssl.c") != std::string::npos);
 }
 
 TEST_CASE("core directive values")
@@ -94,7 +97,7 @@ TEST_CASE("core directive values")
     Root r;
     auto s = r.read("Listen 1\nKeepAliveTimeout 250ms\nTimeout 7\nKeepAlive Off\nMaxKeepAliveRequests 0\n"
                     "LimitRequestBody 0\nLimitRequestFields 5\nServerName https://www.example.com:8443\n"
-                    "LogLevel info static:debug\nRequestReadTimeout header=5-10,MinRate=100 body=3\n"
+                    "LogLevel info core:debug unixd_module:trace2\nRequestReadTimeout header=5-10,MinRate=100 body=3\n"
                     "ServerTokens Prod\nGracefulShutdownTimeout 9\nListenBacklog 64");
     const mh::CoreServerConfig &c = s->core;
     CHECK(c.keep_alive_timeout_ms == 250);
@@ -106,13 +109,14 @@ TEST_CASE("core directive values")
     CHECK(c.server_name == "www.example.com");
     CHECK(c.server_port == 8443);
     CHECK(c.log_level == MH_LOG_INFO);
-    CHECK(c.module_log_levels.at("static") == MH_LOG_DEBUG);
+    CHECK(c.module_log_levels.at("core") == MH_LOG_DEBUG);
+    CHECK(c.module_log_levels.at("unixd") == MH_LOG_TRACE2);
     CHECK(c.header_timeout.seconds == 5);
     CHECK(c.header_timeout.max_seconds == 10);
     CHECK(c.header_timeout.min_rate == 100);
     CHECK(c.body_timeout.seconds == 3);
     CHECK(c.body_timeout.max_seconds == 0);
-    CHECK_FALSE(c.server_tokens_full);
+    CHECK(c.server_tokens == mh::ServerTokens::Prod);
     CHECK(c.graceful_shutdown_timeout == 9);
     CHECK(c.listen_backlog == 64);
 }
