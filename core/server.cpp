@@ -28,6 +28,9 @@ CoreDirConfig CoreDirConfig::merge(const CoreDirConfig &base, const CoreDirConfi
     if (add.limit_request_body) out.limit_request_body = add.limit_request_body;
     if (add.require_granted) out.require_granted = add.require_granted;
     if (add.server_signature) out.server_signature = add.server_signature;
+    if (add.output_filters) out.output_filters = add.output_filters;
+    if (add.auth_type) out.auth_type = add.auth_type;
+    if (add.auth_name) out.auth_name = add.auth_name;
     return out;
 }
 
@@ -49,6 +52,14 @@ int mh_server::module_index(const mh_module *address) const
     for (size_t i = 0; i < modules.size(); ++i)
         if (modules[i].address == address) return static_cast<int>(i);
     return -1;
+}
+
+const mh::OutputFilterDef *mh_server::output_filter(std::string_view name) const
+{
+    std::string key(name);
+    for (char &c : key) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    auto it = output_filters.find(key);
+    return it == output_filters.end() ? nullptr : &it->second;
 }
 
 namespace {

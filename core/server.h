@@ -14,6 +14,7 @@
 #include "log/access_log.h"
 #include "module_registry.h"
 #include "pool.h"
+#include "request/filters.h"
 #include "server_config.h"
 
 namespace mh {
@@ -79,6 +80,13 @@ struct mh_server {
 
     // Module index of a descriptor address, -1 when not in this configuration.
     int module_index(const mh_module *address) const;
+
+    // Output filters registered by modules (register_output_filter), by
+    // name in any case; nullptr when there is none of that name.
+    std::map<std::string, mh::OutputFilterDef> output_filters;  // key: lower case
+    const mh::OutputFilterDef *output_filter(std::string_view name) const;
+    // Providers: "group/name/version" -> what a module offers.
+    std::map<std::string, const void *> providers;
 
     // The merged settings for a request with this file name and URL path.
     const mh::DirConfig &dir_config_for(std::string_view filename, std::string_view path);

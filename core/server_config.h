@@ -84,6 +84,8 @@ struct CoreDirConfig {
     std::optional<uint64_t> limit_request_body;
     std::optional<bool> require_granted;          // Require all granted|denied
     std::optional<ServerSignature> server_signature;  // Off when never set (Apache)
+    std::optional<std::vector<std::string>> output_filters;  // SetOutputFilter A;B
+    std::optional<std::string> auth_type, auth_name;          // AuthType, AuthName
 
     // Settings in force for a request: `base` with this scope on top.
     static CoreDirConfig merge(const CoreDirConfig &base, const CoreDirConfig &add);

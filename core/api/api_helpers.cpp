@@ -6,6 +6,10 @@
 #include "server_identity.h"
 #include "scoreboard.h"
 #include "util/escape.h"
+#include "util/regex.h"
+
+#include <algorithm>
+#include <string>
 
 namespace mh::api_parts {
 namespace {
@@ -21,6 +25,29 @@ char *http_date(mh_pool *p, int64_t t)
 }
 
 int64_t parse_http_date(const char *s) { return s ? http::parse_http_date(s) : -1; }
+
+mh_regex *regex_compile(mh_pool *p, const char *pattern, unsigned flags, const char **error)
+{
+    std::string err;
+    mh_regex *re = regex::compile(pattern ? pattern : "", flags, err);
+    if (re == nullptr) {
+        if (error) *error = p->strdup(err);
+        return nullptr;
+    }
+    p->cleanup([](void *x) { regex::free(static_cast<mh_regex *>(x)); }, re);
+    return re;
+}
+
+int regex_match(const mh_regex *re, const char *subject, mh_regmatch *m, int nmatch)
+{
+    if (re == nullptr || subject == nullptr) return 0;
+    return regex::match(re, subject, m, m ? std::min(nmatch, MH_REGEX_MAX_MATCH) : 0) ? 1 : 0;
+}
+
+char *regex_substitute(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch)
+{
+    return p->strdup(regex::substitute(tmpl ? tmpl : "", subject ? subject : "", m, m ? nmatch : 0));
+}
 
 const char *signature(mh_request *r, const char *prefix)
 {
@@ -39,6 +66,9 @@ void fill_helpers(mh_api &a)
     a.status_process = scoreboard::read_process;
     a.status_worker = scoreboard::read_worker;
     a.server_signature = signature;
+    a.regex_compile = regex_compile;
+    a.regex_match = regex_match;
+    a.regex_substitute = regex_substitute;
 }
 
 }  // namespace mh::api_parts

@@ -24,6 +24,16 @@ void fill_hooks(mh_api &a)
     a.hook_fixups = add<&Hooks::fixups, mh_request_fn>;
     a.hook_handler = add<&Hooks::handler, mh_request_fn>;
     a.hook_log_transaction = add<&Hooks::log_transaction, mh_request_fn>;
+    a.hook_post_read_request = add<&Hooks::post_read_request, mh_request_fn>;
+    a.hook_quick_handler = add<&Hooks::quick_handler, mh_request_fn>;
+    a.hook_header_parser = add<&Hooks::header_parser, mh_request_fn>;
+    a.hook_access_checker = add<&Hooks::access_checker, mh_request_fn>;
+    a.hook_access_checker_ex = add<&Hooks::access_checker_ex, mh_request_fn>;
+    a.hook_check_user_id = add<&Hooks::check_user_id, mh_request_fn>;
+    a.hook_auth_checker = add<&Hooks::auth_checker, mh_request_fn>;
+    a.hook_type_checker = add<&Hooks::type_checker, mh_request_fn>;
+    a.hook_insert_filter = add<&Hooks::insert_filter, mh_request_fn>;
+    a.hook_error_response = add<&Hooks::error_response, mh_error_fn>;
 }
 
 }  // namespace mh::api_parts

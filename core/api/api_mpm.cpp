@@ -2,7 +2,9 @@
 // life cycle and the connection processor.
 #include <cstdarg>
 #include <cstdio>
+#include <cstddef>
 #include <cstring>
+#include <string_view>
 
 #include "api/api_parts.h"
 #include "connection/connection.h"
@@ -119,13 +121,51 @@ int process_generation(int p)
     return proc ? proc->generation.load() : 0;
 }
 
+// What came with the connection, read already (1.2 fields).
+std::string_view initial_bytes(const mh_conn_info &info)
+{
+    if (info.struct_size < offsetof(mh_conn_info, initial_len) + sizeof info.initial_len || info.initial == nullptr)
+        return {};
+    return {info.initial, info.initial_len};
+}
+
 void serve_connection(const mh_conn_info *info)
 {
     mh_server *s = runtime::current();
     if (info == nullptr || s == nullptr) return;
-    Connection c(*info, *s);
+    Connection c(*info, *s, initial_bytes(*info));
     c.serve();
 }
+
+Connection *of(mh_conn *c) { return reinterpret_cast<Connection *>(c); }
+const Connection *of(const mh_conn *c) { return reinterpret_cast<const Connection *>(c); }
+
+mh_conn *conn_open(const mh_conn_info *info)
+{
+    mh_server *s = runtime::current();
+    if (info == nullptr || s == nullptr) return nullptr;
+    return reinterpret_cast<mh_conn *>(new Connection(*info, *s, initial_bytes(*info)));
+}
+
+int conn_step(mh_conn *c, int64_t *deadline)
+{
+    Connection::Want w = of(c)->step();
+    if (deadline) *deadline = of(c)->deadline_ms() == INT64_MAX ? -1 : of(c)->deadline_ms();
+    switch (w) {
+    case Connection::Want::Read: return MH_CONN_READ;
+    case Connection::Want::Write: return MH_CONN_WRITE;
+    case Connection::Want::Worker: return MH_CONN_WORKER;
+    case Connection::Want::Done: break;
+    }
+    return MH_CONN_DONE;
+}
+
+void conn_run(mh_conn *c) { of(c)->run_blocking_part(); }
+void conn_set_slot(mh_conn *c, mh_slot *slot) { of(c)->set_slot(slot); }
+int conn_phase(const mh_conn *c) { return static_cast<int>(of(c)->phase()); }
+int conn_fd(const mh_conn *c) { return of(c)->fd(); }
+void conn_close(mh_conn *c) { delete of(c); }
+int64_t now_ms() { return monotonic_ms(); }
 
 }  // namespace
 
@@ -154,6 +194,14 @@ void fill_mpm(mh_mpm_services &m)
     m.run_child_exit = child::run_exit;
     m.serve_connection = serve_connection;
     m.slot_set_owner = slot_set_owner;
+    m.conn_open = conn_open;
+    m.conn_step = conn_step;
+    m.conn_run = conn_run;
+    m.conn_set_slot = conn_set_slot;
+    m.conn_phase = conn_phase;
+    m.conn_fd = conn_fd;
+    m.conn_close = conn_close;
+    m.now_ms = now_ms;
 }
 
 }  // namespace mh::api_parts

@@ -2,6 +2,7 @@
 #include "api/api_parts.h"
 #include "connection/connection.h"
 #include "http/request_head.h"
+#include "request/pipeline.h"
 #include "server.h"
 
 namespace mh::api_parts {
@@ -83,10 +84,42 @@ long read_body(mh_request *r, void *buf, size_t n)
     return r->conn ? r->conn->read_body(*r, static_cast<char *>(buf), n) : -1;
 }
 
+const char *user(const mh_request *r) { return r->user; }
+void set_user(mh_request *r, const char *u) { r->user = u ? r->pool.strdup(u) : nullptr; }
+
+const char *auth_type(const mh_request *r)
+{
+    const auto &t = (r->dir ? r->dir->core : r->server->root_dir).auth_type;
+    return t && !t->empty() ? t->c_str() : nullptr;
+}
+
+const char *auth_name(const mh_request *r)
+{
+    const auto &n = (r->dir ? r->dir->core : r->server->root_dir).auth_name;
+    return n && !n->empty() ? n->c_str() : nullptr;
+}
+
+const char *local_ip(const mh_request *r) { return r->conn ? r->conn->local_ip() : ""; }
+int local_port(const mh_request *r) { return r->conn ? r->conn->local_port() : 0; }
+int client_port(const mh_request *r) { return r->conn ? r->conn->client_port() : 0; }
+void set_handler(mh_request *r, const char *h) { r->handler = h ? r->pool.strdup(h) : nullptr; }
+int internal_redirect(mh_request *r, const char *uri) { return pipeline::internal_redirect(*r, uri); }
+int original_status(const mh_request *r) { return r->original_status ? r->original_status : r->status; }
+
 }  // namespace
 
 void fill_request(mh_api &a)
 {
+    a.user = user;
+    a.set_user = set_user;
+    a.auth_type = auth_type;
+    a.auth_name = auth_name;
+    a.local_ip = local_ip;
+    a.local_port = local_port;
+    a.client_port = client_port;
+    a.set_handler = set_handler;
+    a.internal_redirect = internal_redirect;
+    a.original_status = original_status;
     a.request_pool = request_pool;
     a.request_server = request_server;
     a.request_method = request_method;

@@ -1,45 +1,76 @@
-// One client connection served by a blocking worker (a prefork child or a
-// worker thread): the socket I/O around the HTTP engine. It reads into the
-// parser, runs each request through the pipeline and writes what the
-// response layer buffered, with the timeouts of the configuration.
+// One client connection: the state machine around the HTTP engine. It reads
+// through its Transport into the parser, runs each request through the
+// pipeline, queues what the response layer produces and sends it, with the
+// timeouts of the configuration.
+//
+// It is driven in one of two ways, with the same code:
+//   serve()  blocking, on one thread to the end (prefork, worker, -X): it
+//            waits with poll() wherever advance() says it waits;
+//   step()   never blocking (an event MPM): it does what it can and says
+//            what it waits for: readable, writable, or a worker thread for
+//            the part of a request that may block (run_blocking_part()).
+// One thread at a time owns a connection; the MPM hands it over.
 #pragma once
 
-#include <sys/uio.h>
-
 #include <cstdint>
-#include <string>
+#include <memory>
+#include <optional>
 #include <string_view>
 
+#include "connection/output_queue.h"
+#include "connection/transport.h"
 #include "http/request_parser.h"
 #include "modhttpd/mpm.h"
 #include "request/request.h"
+#include "server_config.h"
 
 namespace mh {
 
 class Connection {
 public:
-    Connection(const mh_conn_info &info, mh_server &server);
+    enum class Want : uint8_t { Read, Write, Worker, Done };
+    enum class Phase : uint8_t { Reading, Busy, Writing, KeepAlive, Closing };
+
+    // `initial`: bytes already read from the socket (handed over by an MPM's
+    // front end), parsed before anything is read.
+    Connection(const mh_conn_info &info, mh_server &server, std::string_view initial = {});
     ~Connection();
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
 
-    // Serves requests until the connection ends, then closes the socket.
+    // Serves requests until the connection ends, blocking; closes the socket.
     void serve();
+    // Never blocks. After Read or Write: call again when the socket is ready
+    // or deadline_ms() has come; after Worker: run run_blocking_part() on a
+    // worker thread, then step() again; after Done: destroy it.
+    Want step();
+    int64_t deadline_ms() const { return deadline_; }
+    // [worker] The rest of the current request, where it may block.
+    void run_blocking_part();
+    Phase phase() const;
+    int fd() const { return fd_; }
+    void set_slot(mh_slot *slot) { slot_ = slot; }
 
     // ---- for the request layer ----
     http::RequestParser &parser() { return parser_; }
-    // Queues bytes for the client; large amounts go out at once.
+    // Queues bytes for the client; large amounts go out at once (blocking)
+    // or as far as the socket takes them (on an event loop).
     bool send(std::string_view bytes);
     bool send_pair(std::string_view head, std::string_view body);
-    // Sends a file range with sendfile(2), after whatever is queued.
+    // Sends a file range after whatever is queued (the caller keeps fd open
+    // until the call returns; what must wait is duplicated).
     bool send_file(int fd, int64_t offset, int64_t length);
-    // Writes out everything queued. `more` says a file follows (MSG_MORE).
-    bool flush(bool more = false);
+    // Writes out everything queued (blocking mode; on a loop: what it can).
+    bool flush();
     // Reads body bytes for the current request (see mh_api.read_body).
     long read_body(mh_request &r, char *buf, size_t n);
-    // Throws away the rest of the current request's body; false if the
+    // Reads and drops the rest of the body (blocking); false if the
     // connection cannot be reused (too much left, or an error).
     bool discard_body(mh_request &r);
+    // True when the whole body of the current request is in the parser's
+    // buffer: a handler on the event loop can read it without waiting.
+    bool body_buffered() const;
+    bool blocking() const { return blocking_; }
 
     bool aborted() const { return aborted_; }
     const char *client_ip() const { return client_ip_; }
@@ -54,26 +85,58 @@ public:
     unsigned requests_served() const { return requests_; }
 
 private:
-    enum class Wait { Ok, Timeout, Closed, Stop };
-    Wait fill_input(int64_t deadline_ms, bool idle, size_t *received);
-    Wait wait_fd(short events, int64_t deadline_ms, bool idle);
-    bool write_all(const iovec *iov, int count, int flags);
-    void handle_request();
+    enum class State : uint8_t { Head, Request, Preread, NeedWorker, Flush, Discard, Linger, Closed };
+    // A deadline that starts at `seconds` and grows by MinRate as bytes
+    // arrive, up to max_seconds (mod_reqtimeout's rule).
+    struct Deadline {
+        int64_t at_ms = 0, cap_ms = 0;
+        int min_rate = 0;
+        void start(const ReadTimeout &t, int64_t now);
+        void received(size_t bytes);
+    };
+    enum class Read { Got, Again, Eof, Failed };
+
+    // Each on_* does its state's part: a Want to wait for, or nullopt to go on.
+    using Next = std::optional<Want>;
+    Want advance();
+    Next on_head();
+    Next on_request();
+    Next on_preread();
+    Next on_flush();
+    Next on_discard();
+    Next on_linger();
+    Read read_some(Deadline *rate);
+    void start_request();
+    void end_request();
     void answer_parse_error();
+    void answer_timeout();
+    void close_or_linger(bool linger);
     bool client_may_still_send() const;
-    void lingering_close();
+    bool wait(Want w, int64_t deadline, bool idle);  // blocking mode: poll
+    bool flush_blocking();
+    void set_state(int state);
 
     int fd_;
     mh_server &server_;
     mh_slot *slot_;
     const volatile int *stopping_;
+    SocketTransport socket_;
+    Transport *transport_;
     http::RequestParser parser_;
     mh_request request_;
-    std::string out_;
+    OutputQueue out_;
     std::string_view body_rest_;  // body bytes handed out by the parser, not yet read
+    State state_ = State::Head;
+    State after_flush_ = State::Head;  // where Flush goes once the queue is empty
+    bool blocking_ = true;             // the thread now running it may block
     bool aborted_ = false;
+    bool eof_ = false;
     bool expect_data_ = true;    // right after accept, data is usually there
     unsigned requests_ = 0;
+    int64_t deadline_ = 0;
+    int64_t last_read_ms_ = 0;  // Timeout counts from the last bytes received
+    int64_t linger_until_ = 0;
+    Deadline head_deadline_, body_deadline_;
     char client_ip_[64] = "";
     char client_text_[72] = "";
     int client_port_ = 0;

@@ -377,6 +377,34 @@ const char *set_server_signature(const mh_cmd_parms *, void *d, int, const char 
     return nullptr;
 }
 
+// SetOutputFilter DEFLATE;OTHER ("none" clears an inherited list).
+const char *set_output_filter(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    auto &list = dir_of(d).output_filters.emplace();
+    if (strcasecmp(argv[0], "none") == 0) return nullptr;
+    std::string_view v = argv[0];
+    while (!v.empty()) {
+        size_t semi = v.find(';');
+        std::string_view name = v.substr(0, semi);
+        if (!name.empty()) list.emplace_back(name);
+        if (semi == std::string_view::npos) break;
+        v.remove_prefix(semi + 1);
+    }
+    return nullptr;
+}
+
+const char *set_auth_type(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    dir_of(d).auth_type = strcasecmp(argv[0], "None") == 0 ? "" : argv[0];
+    return nullptr;
+}
+
+const char *set_auth_name(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    dir_of(d).auth_name = argv[0];
+    return nullptr;
+}
+
 const char *ignore_with_value(const mh_cmd_parms *, void *, int, const char *const *) { return nullptr; }
 
 using CF = CoreServerConfig;
@@ -417,6 +445,9 @@ const mh_command core_commands[] = {
     {"LimitRequestFields", set_limit<&LM::fields, 1, 100000>, 0, S, MH_TAKE1, "limit on max number of header fields in a request message"},
     {"LimitRequestBody", set_limit_request_body, 0, A, MH_TAKE1, "limit (0 = unlimited) on max size of a request body"},
     {"RequestReadTimeout", set_request_read_timeout, 0, S, MH_ITERATE, "header=seconds[-max][,MinRate=bytes/s] body=..."},
+    {"SetOutputFilter", set_output_filter, 0, A, MH_TAKE1, "filters to be run, separated by ;"},
+    {"AuthType", set_auth_type, 0, MH_WHERE_DIR, MH_TAKE1, "an HTTP authorization type (e.g., \"Basic\")"},
+    {"AuthName", set_auth_name, 0, MH_WHERE_DIR, MH_TAKE1, "the authentication realm (e.g. \"Members Only\")"},
     {"SetHandler", set_handler, 0, A, MH_TAKE1, "a handler name that overrides any other configured handler"},
     {"AddType", add_type, 0, A, MH_ITERATE2, "a mime type followed by one or more file extensions"},
     {"TypesConfig", set_server_path<&CF::types_config>, 0, S, MH_TAKE1, "the MIME types config file"},

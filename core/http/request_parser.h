@@ -62,6 +62,7 @@ public:
 
     // Bytes received but not yet parsed (a pipelined request, say).
     bool has_buffered_input() const { return end_ > pos_; }
+    size_t buffered_input() const { return end_ - pos_; }
     // True when some of the current request head has arrived.
     bool head_started() const { return state_ == State::Head && end_ > pos_; }
     // While a head is still arriving: its request line once that line is

@@ -6,6 +6,7 @@
 #include "hooks.h"
 #include "http/uri_path.h"
 #include "logging.h"
+#include "request/filters.h"
 #include "request/request_log.h"
 #include "request/response.h"
 #include "scoreboard.h"
@@ -13,6 +14,8 @@
 
 namespace mh::pipeline {
 namespace {
+
+constexpr int kMaxRedirects = 10;  // Apache's LimitInternalRecursion
 
 // Host without port: "[::1]:8080" -> "::1", "Example.com:80" -> "Example.com".
 std::string_view host_without_port(std::string_view host)
@@ -25,17 +28,57 @@ std::string_view host_without_port(std::string_view host)
     return colon == std::string_view::npos ? host : host.substr(0, colon);
 }
 
-void fill_request_fields(mh_request &r)
+bool is_http_status(int rv) { return rv >= 100 && rv <= 599; }
+
+// The request continues with its error response (the ErrorResponse stage).
+void fail(mh_request &r, int status)
 {
-    const http::RequestHead &h = *r.head;
-    r.method = h.method.data();
-    r.target = h.target.data();
-    r.protocol = h.protocol.data();
-    r.request_line = h.request_line.data();
-    r.header_only = h.method == "HEAD";
-    for (const http::Header &f : h.headers) r.headers_in.add(f.name.data(), f.value.data());  // NUL-terminated views
-    std::string_view host = h.target_host.data() ? h.target_host : host_without_port(h.header("Host"));
-    r.hostname = r.pool.strdup(host);
+    r.pending_error = is_http_status(status) ? status : 500;
+    r.stage = Stage::ErrorResponse;
+    r.hook_next = 0;
+}
+
+void go(mh_request &r, Stage next)
+{
+    r.stage = next;
+    r.hook_next = 0;
+}
+
+// One stage's hooks from r.hook_next on. `all`: RUN_ALL (stop at the first
+// result that is neither MH_OK nor MH_DECLINED), else RUN_FIRST (stop at the
+// first that is not MH_DECLINED). On an event loop, a hook that may block
+// is not called: the request yields there, to resume at that hook.
+struct Outcome {
+    bool yield;
+    int rv;
+};
+
+template <typename Fn, typename Call>
+Outcome run_hooks(mh_request &r, const HookList<Fn> &list, bool all, bool on_loop, Call call)
+{
+    const auto &entries = list.entries();
+    for (; r.hook_next < entries.size(); ++r.hook_next) {
+        const auto &e = entries[r.hook_next];
+        if (on_loop && !e.nonblocking) return {true, 0};
+        int rv = call(e.fn);
+        if (rv == MH_WOULD_BLOCK) {
+            if (on_loop) return {true, 0};
+            log::request_error(r, MH_LOG_ERR, 0, "a hook of %s returned MH_WOULD_BLOCK on a worker thread",
+                               e.module && e.module->source ? e.module->source : "a module");
+            rv = 500;
+        }
+        if (all ? (rv != MH_OK && rv != MH_DECLINED) : rv != MH_DECLINED) {
+            r.hook_next = 0;
+            return {false, rv};
+        }
+    }
+    r.hook_next = 0;
+    return {false, all ? MH_OK : MH_DECLINED};
+}
+
+Outcome run_request_hooks(mh_request &r, const HookList<mh_request_fn> &list, bool all, bool on_loop)
+{
+    return run_hooks(r, list, all, on_loop, [&r](mh_request_fn fn) { return fn(&r); });
 }
 
 // The core's translate_name: the URL path under DocumentRoot.
@@ -50,8 +93,6 @@ void translate_to_document_root(mh_request &r)
     f[n] = '\0';
     r.filename = f;
 }
-
-bool is_http_status(int rv) { return rv >= 100 && rv <= 599; }
 
 // An error answer to a request whose body was left unread: the body is read
 // and dropped first, as Apache's default handler does, so that a message
@@ -69,45 +110,6 @@ int error_after_discarding_body(mh_request &r, int status)
     return status;
 }
 
-void run_handler(mh_request &r)
-{
-    mh_server &s = *r.server;
-    int rv = run_first(s.hooks.translate_name, &r);
-    if (rv == MH_DECLINED) translate_to_document_root(r);
-    else if (rv != MH_OK) return response::send_error(r, is_http_status(rv) ? rv : 500);
-
-    r.dir = &s.dir_config_for(r.filename ? r.filename : "", r.path);
-    if (r.dir->core.require_granted == false) {
-        log::request_error(r, MH_LOG_ERR, 0, "AH01630: client denied by server configuration: %s",
-                           r.filename ? r.filename : r.path);
-        return response::send_error(r, 403);
-    }
-    if (r.dir->core.handler && !r.dir->core.handler->empty()) r.handler = r.dir->core.handler->c_str();
-
-    rv = run_all(s.hooks.fixups, &r);
-    if (rv != MH_OK) return response::send_error(r, is_http_status(rv) ? rv : 500);
-
-    rv = run_first(s.hooks.handler, &r);
-    if (rv == MH_OK || rv == MH_DONE) return response::finish(r);
-    if (rv == MH_DECLINED) {
-        if (r.handler == nullptr) return response::send_error(r, error_after_discarding_body(r, 404));
-        log::request_error(r, MH_LOG_WARNING, 0, "AH00523: handler \"%s\" not found for: %s", r.handler,
-                           r.filename ? r.filename : r.path);
-        return response::send_error(r, 500);
-    }
-    if (is_http_status(rv)) {
-        if (rv < 400 && rv != 200) {
-            // A handler asked for a redirect or similar without writing it.
-            r.status = rv;
-            return response::finish(r);
-        }
-        return response::send_error(r, rv == 200 ? 500 : error_after_discarding_body(r, rv));
-    }
-    log::request_error(r, MH_LOG_ERR, 0, "AH00524: Handler for %s returned invalid result code %d",
-                       r.handler ? r.handler : "(none)", rv);
-    response::send_error(r, 500);
-}
-
 void answer_options_star(mh_request &r)
 {
     r.headers_out.add("Allow", "GET, HEAD, POST, OPTIONS");
@@ -115,34 +117,205 @@ void answer_options_star(mh_request &r)
     response::finish(r);
 }
 
+// What the handler's result means (docs/modules.md "Return codes").
+void after_handler(mh_request &r, int rv)
+{
+    go(r, Stage::Log);
+    if (rv == MH_OK || rv == MH_DONE) return response::finish(r);
+    if (rv == MH_DECLINED) {
+        if (r.handler == nullptr) return fail(r, 404);
+        log::request_error(r, MH_LOG_WARNING, 0, "AH00523: handler \"%s\" not found for: %s", r.handler,
+                           r.filename ? r.filename : r.path);
+        return fail(r, 500);
+    }
+    if (is_http_status(rv)) {
+        if (rv < 400 && rv != 200) {
+            // A handler asked for a redirect or similar without writing it.
+            r.status = rv;
+            return response::finish(r);
+        }
+        return fail(r, rv == 200 ? 500 : rv);
+    }
+    log::request_error(r, MH_LOG_ERR, 0, "AH00524: Handler for %s returned invalid result code %d",
+                       r.handler ? r.handler : "(none)", rv);
+    fail(r, 500);
+}
+
+// Each stage does its part and moves r.stage on; a yield leaves it where it
+// is. `until`: the stage at which to stop (an internal redirect stops at Log).
+Progress run(mh_request &r, bool on_loop, Stage until)
+{
+    mh_server &s = *r.server;
+    Hooks &h = s.hooks;
+    while (r.stage != until && r.stage != Stage::Done) {
+        Outcome o{false, MH_OK};
+        switch (r.stage) {
+        case Stage::PostRead:
+            o = run_request_hooks(r, h.post_read_request, true, on_loop);
+            if (!o.yield) o.rv == MH_OK ? go(r, Stage::Quick) : fail(r, o.rv);
+            break;
+        case Stage::Quick:
+            o = run_request_hooks(r, h.quick_handler, false, on_loop);
+            if (o.yield) break;
+            if (o.rv == MH_DECLINED) go(r, Stage::Translate);
+            else if (o.rv == MH_OK || o.rv == MH_DONE) response::finish(r), go(r, Stage::Log);
+            else fail(r, o.rv);
+            break;
+        case Stage::Translate:
+            o = run_request_hooks(r, h.translate_name, false, on_loop);
+            if (o.yield) break;
+            if (o.rv == MH_DECLINED) translate_to_document_root(r);
+            if (o.rv == MH_DECLINED || o.rv == MH_OK) go(r, Stage::Walk);
+            else fail(r, o.rv);
+            break;
+        case Stage::Walk:
+            r.dir = &s.dir_config_for(r.filename ? r.filename : "", r.path);
+            if (r.dir->core.handler && !r.dir->core.handler->empty()) r.handler = r.dir->core.handler->c_str();
+            if (r.dir->core.require_granted == false) {
+                log::request_error(r, MH_LOG_ERR, 0, "AH01630: client denied by server configuration: %s",
+                                   r.filename ? r.filename : r.path);
+                fail(r, 403);
+                break;
+            }
+            go(r, Stage::HeaderParser);
+            break;
+        case Stage::HeaderParser:
+            o = run_request_hooks(r, h.header_parser, true, on_loop);
+            if (!o.yield) o.rv == MH_OK ? go(r, Stage::Access) : fail(r, o.rv);
+            break;
+        case Stage::Access:
+            o = run_request_hooks(r, h.access_checker, true, on_loop);
+            if (!o.yield) o.rv == MH_OK ? go(r, Stage::AccessEx) : fail(r, o.rv);
+            break;
+        case Stage::AccessEx:
+            // No authorization module: nothing to enforce.
+            if (h.access_checker_ex.empty()) {
+                go(r, Stage::Type);
+                break;
+            }
+            o = run_request_hooks(r, h.access_checker_ex, false, on_loop);
+            if (o.yield) break;
+            if (o.rv == MH_OK) go(r, Stage::Type);
+            else if (o.rv == MH_DECLINED) go(r, Stage::CheckUser);  // a user is needed
+            else fail(r, o.rv);
+            break;
+        case Stage::CheckUser:
+            o = run_request_hooks(r, h.check_user_id, false, on_loop);
+            if (o.yield) break;
+            if (o.rv == MH_OK && r.user != nullptr) {
+                go(r, Stage::AuthCheck);
+            } else if (o.rv == MH_OK || o.rv == MH_DECLINED) {
+                log::request_error(r, MH_LOG_ERR, 0,
+                                   "AH00027: No authentication done but request not allowed without authentication "
+                                   "for %s. Authentication not configured?",
+                                   r.path);
+                fail(r, 500);
+            } else {
+                fail(r, o.rv);
+            }
+            break;
+        case Stage::AuthCheck:
+            o = run_request_hooks(r, h.auth_checker, false, on_loop);
+            if (o.yield) break;
+            if (o.rv == MH_OK) {
+                go(r, Stage::Type);
+            } else if (o.rv == MH_DECLINED) {
+                log::request_error(r, MH_LOG_ERR, 0, "AH00025: configuration error:  couldn't check authorization: %s",
+                                   r.path);
+                fail(r, 500);
+            } else {
+                fail(r, o.rv);
+            }
+            break;
+        case Stage::Type:
+            o = run_request_hooks(r, h.type_checker, false, on_loop);
+            if (!o.yield) (o.rv == MH_OK || o.rv == MH_DECLINED) ? go(r, Stage::Fixups) : fail(r, o.rv);
+            break;
+        case Stage::Fixups:
+            o = run_request_hooks(r, h.fixups, true, on_loop);
+            if (!o.yield) o.rv == MH_OK ? go(r, Stage::InsertFilter) : fail(r, o.rv);
+            break;
+        case Stage::InsertFilter:
+            if (r.hook_next == 0 && r.dir && r.dir->core.output_filters)
+                for (const std::string &name : *r.dir->core.output_filters) filters::add(r, name, nullptr);
+            o = run_hooks(r, h.insert_filter, true, on_loop, [&r](mh_request_fn fn) { return fn(&r), MH_OK; });
+            if (!o.yield) go(r, Stage::Handler);
+            break;
+        case Stage::Handler:
+            // On an event loop a handler may read only a body that is all here.
+            if (on_loop && !r.conn->body_buffered()) return Progress::NeedsWorker;
+            o = run_request_hooks(r, h.handler, false, on_loop);
+            if (!o.yield) after_handler(r, o.rv);
+            break;
+        case Stage::ErrorResponse: {
+            // Reading away an unread body may wait: a worker's job.
+            bool unread = !r.headers_sent && !r.body_done && !r.body_failed && r.head &&
+                          r.head->framing != http::BodyFraming::None;
+            if (on_loop && unread && !r.conn->body_buffered()) return Progress::NeedsWorker;
+            if (r.hook_next == 0) r.pending_error = error_after_discarding_body(r, r.pending_error);
+            int status = r.pending_error;
+            o = run_hooks(r, h.error_response, false, on_loop, [&r, status](mh_error_fn fn) { return fn(&r, status); });
+            if (o.yield) break;
+            if (o.rv == MH_OK || o.rv == MH_DONE) response::finish(r);
+            else response::send_error(r, status);
+            go(r, Stage::Log);
+            break;
+        }
+        case Stage::Log:
+            if (!r.access_logged) {
+                log_access(r);
+                r.access_logged = true;
+            }
+            o = run_request_hooks(r, h.log_transaction, true, on_loop);
+            if (!o.yield) {
+                request_done(r);
+                go(r, Stage::Done);
+            }
+            break;
+        case Stage::Done:
+            break;
+        }
+        if (o.yield) return Progress::NeedsWorker;
+    }
+    return Progress::Finished;
+}
+
 }  // namespace
 
-void process(mh_request &r)
+void begin(mh_request &r)
 {
     Connection &c = *r.conn;
-    r.head = &c.parser().head();
+    const http::RequestHead &h = c.parser().head();
+    r.head = &h;
     r.start_us = scoreboard::now_us();
-    fill_request_fields(r);
+    r.method = h.method.data();
+    r.target = h.target.data();
+    r.protocol = h.protocol.data();
+    r.request_line = h.request_line.data();
+    r.header_only = h.method == "HEAD";
+    for (const http::Header &f : h.headers) r.headers_in.add(f.name.data(), f.value.data());  // NUL-terminated views
+    std::string_view host = h.target_host.data() ? h.target_host : host_without_port(h.header("Host"));
+    r.hostname = r.pool.strdup(host);
     if (mh_slot *slot = c.slot())
         scoreboard::request_started(slot, r.request_line, c.client_text(), r.hostname, r.protocol, r.start_us);
 
-    const http::RequestHead &h = *r.head;
     std::string_view target = h.target_path.data() ? h.target_path : h.target;
     std::string_view raw_path, query;
     http::split_target(target, raw_path, query);
     if (query.data()) r.query = r.pool.strdup(query);
-
+    go(r, Stage::PostRead);
     if (h.target == "*") {
         answer_options_star(r);
-    } else {
-        thread_local std::string decoded;
-        http::PathVerdict v = http::normalize_path(raw_path, decoded);
-        r.path = r.pool.strdup(v.status ? std::string_view(raw_path) : std::string_view(decoded));
-        if (v.status) response::send_error(r, v.status);
-        else run_handler(r);
+        go(r, Stage::Log);
+        return;
     }
-    log_request(r);
+    thread_local std::string decoded;
+    http::PathVerdict v = http::normalize_path(raw_path, decoded);
+    r.path = r.pool.strdup(v.status ? std::string_view(raw_path) : std::string_view(decoded));
+    if (v.status) fail(r, v.status);
 }
+
+Progress resume(mh_request &r, bool on_loop) { return run(r, on_loop, Stage::Done); }
 
 void reject(mh_request &r, int status, const char *reason)
 {
@@ -159,7 +332,49 @@ void reject(mh_request &r, int status, const char *reason)
     response::send_error(r, status);
     r.keep_alive = false;
     r.method = "";
-    log_request(r);
+    go(r, Stage::Log);
+}
+
+int internal_redirect(mh_request &r, const char *uri)
+{
+    if (!r.conn->blocking()) return MH_WOULD_BLOCK;
+    if (uri == nullptr || uri[0] != '/') return 500;
+    if (++r.redirects > kMaxRedirects) {
+        log::request_error(r, MH_LOG_ERR, 0,
+                           "AH00124: Request exceeded the limit of %d internal redirects due to probable configuration "
+                           "error. Use 'LimitInternalRecursion' to increase the limit if necessary.",
+                           kMaxRedirects);
+        return 500;
+    }
+    // What the redirected request knows of the first one (Apache's REDIRECT_*).
+    r.subprocess_env.set("REDIRECT_URL", r.path);
+    r.subprocess_env.set("REDIRECT_STATUS", r.pool.strdup(std::to_string(r.pending_error ? r.pending_error : r.status)));
+    if (r.query) r.subprocess_env.set("REDIRECT_QUERY_STRING", r.query);
+    std::string_view raw_path, query;
+    http::split_target(uri, raw_path, query);
+    thread_local std::string decoded;
+    if (http::normalize_path(raw_path, decoded).status) return 500;
+    r.path = r.pool.strdup(decoded);
+    r.query = query.data() ? r.pool.strdup(query) : nullptr;
+    // A new response: the first one's headers go, err_headers_out stays.
+    if (r.pending_error) r.status = r.pending_error;
+    r.headers_out.clear();
+    r.content_type = nullptr;
+    r.content_length = -1;
+    r.filename = r.handler = nullptr;
+    r.dir = nullptr;
+    r.filters.clear();
+    Stage saved = r.stage;
+    uint16_t saved_next = r.hook_next;
+    int saved_error = r.pending_error;
+    r.pending_error = 0;
+    go(r, Stage::Translate);
+    run(r, false, Stage::Log);
+    int ended = r.stage == Stage::Log && r.finished ? 0 : 500;
+    r.stage = saved;
+    r.hook_next = saved_next;
+    r.pending_error = saved_error;
+    return ended;
 }
 
 }  // namespace mh::pipeline

@@ -12,22 +12,31 @@ void mh_request::reset()
     hostname = "";
     filename = nullptr;
     handler = nullptr;
+    user = nullptr;
+    headers_in.clear();
+    notes.clear();
+    subprocess_env.clear();
     dir = nullptr;
     header_only = false;
     start_us = 0;
+    stage = mh::Stage::PostRead;
+    hook_next = 0;
+    pending_error = 0;
+    redirects = 0;
+    access_logged = false;
     status = 200;
     original_status = 0;
     content_type = nullptr;
     content_length = -1;
-    headers_in.clear();
-    notes.clear();
-    subprocess_env.clear();
     headers_out.clear();
     err_headers_out.clear();
+    filters.clear();
+    filters_off = eos_sent = finished = false;
     headers_sent = chunked = keep_alive = false;
     body_sent = bytes_out = 0;
     response_refused = sending_error = false;
     continue_sent = body_started = body_done = body_failed = false;
+    body_discarded = 0;
 }
 
 uint64_t body_limit(const mh_request &r)

@@ -11,6 +11,7 @@
 #include "request/table.h"
 
 struct mh_server;
+struct mh_filter;
 
 namespace mh {
 class Connection;
@@ -18,6 +19,14 @@ struct DirConfig;
 namespace http {
 struct RequestHead;
 }
+
+// Where a request is in the pipeline (pipeline.cpp): each stage is one of
+// Apache's phases. A request that leaves the event loop for a worker thread
+// resumes at the same stage and hook.
+enum class Stage : uint8_t {
+    PostRead, Quick, Translate, Walk, HeaderParser, Access, AccessEx, CheckUser, AuthCheck, Type, Fixups,
+    InsertFilter, Handler, ErrorResponse, Log, Done,
+};
 }  // namespace mh
 
 struct mh_request {
@@ -42,6 +51,7 @@ struct mh_request {
     const char *hostname = "";       // from the target or Host, without port
     const char *filename = nullptr;  // set by translate_name
     const char *handler = nullptr;   // SetHandler in force
+    const char *user = nullptr;      // set by authentication (check_user_id)
     mh_table headers_in;             // the request's headers, as modules may change them
     mh_table notes;                  // between modules, for this request
     mh_table subprocess_env;         // SetEnvIf, CGI's environment
@@ -50,6 +60,13 @@ struct mh_request {
     int64_t start_us = 0;
     unsigned keepalive_count = 0;    // requests before this one on the connection
 
+    // Where it is in the pipeline.
+    mh::Stage stage = mh::Stage::PostRead;
+    uint16_t hook_next = 0;          // the next hook of the stage's list
+    int pending_error = 0;           // the status ErrorResponse answers
+    uint8_t redirects = 0;           // internal redirects so far
+    bool access_logged = false;      // the access log lines are written (Log stage)
+
     // The response.
     int status = 200;
     int original_status = 0;         // before an error page replaced it
@@ -57,6 +74,10 @@ struct mh_request {
     int64_t content_length = -1;
     mh_table headers_out;
     mh_table err_headers_out;        // kept on error pages too (Apache's err_headers_out)
+    std::vector<mh_filter *> filters;  // output filters, in pool memory, ordered by type
+    bool filters_off = false;        // an error page: the filters see none of it
+    bool eos_sent = false;           // the end went down the filter chain
+    bool finished = false;           // the response is complete
     bool headers_sent = false;
     bool chunked = false;
     bool keep_alive = false;         // decided when the headers go out
@@ -70,6 +91,7 @@ struct mh_request {
     bool body_started = false;
     bool body_done = false;
     bool body_failed = false;
+    uint64_t body_discarded = 0;     // dropped after the response, to keep the connection
 
     // Clears everything for the next request on the connection.
     void reset();

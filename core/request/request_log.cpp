@@ -6,7 +6,6 @@
 #include <string>
 
 #include "connection/connection.h"
-#include "hooks.h"
 #include "http/request_head.h"
 #include "log/access_log.h"
 #include "request/response.h"
@@ -72,14 +71,15 @@ void write_access_logs(mh_request &r, int64_t now)
 
 }  // namespace
 
-void log_request(mh_request &r)
+void log_access(mh_request &r)
 {
-    mh_slot *slot = r.conn->slot();
-    if (slot) slot->state.store(MH_WORKER_LOG, std::memory_order_relaxed);
-    int64_t now = scoreboard::now_us();
-    if (!r.server->access_logs.empty()) write_access_logs(r, now);
-    run_all(r.server->hooks.log_transaction, &r);
-    if (slot) scoreboard::request_finished(slot, r.body_sent, now);
+    if (mh_slot *slot = r.conn->slot()) slot->state.store(MH_WORKER_LOG, std::memory_order_relaxed);
+    if (!r.server->access_logs.empty()) write_access_logs(r, scoreboard::now_us());
+}
+
+void request_done(mh_request &r)
+{
+    if (mh_slot *slot = r.conn->slot()) scoreboard::request_finished(slot, r.body_sent, scoreboard::now_us());
 }
 
 }  // namespace mh

@@ -13,6 +13,7 @@
 #include "http/http_date.h"
 #include "http/status.h"
 #include "request/error_page.h"
+#include "request/filters.h"
 #include "scoreboard.h"
 #include "server.h"
 #include "server_identity.h"
@@ -176,7 +177,9 @@ void send_headers(mh_request &r)
     r.conn->send(head);
 }
 
-int write(mh_request &r, std::string_view data)
+// The end of the filter chain: HTTP framing (length or chunks) onto the
+// connection. The first bytes, or the end, send the headers.
+int sink_write(mh_request &r, std::string_view data)
 {
     send_headers(r);
     Connection &c = *r.conn;
@@ -204,10 +207,52 @@ int write(mh_request &r, std::string_view data)
     return ok ? 0 : -1;
 }
 
+void sink_end(mh_request &r)
+{
+    if (r.finished) return;
+    r.finished = true;
+    if (!r.headers_sent) {
+        if (r.content_length < 0) r.content_length = 0;
+        send_headers(r);
+    }
+    if (r.header_only || without_body(r.status)) return;
+    if (r.chunked) {
+        r.conn->send("0\r\n\r\n");
+        r.bytes_out += 5;
+    } else if (r.content_length >= 0 && r.body_sent < static_cast<uint64_t>(r.content_length)) {
+        // The handler sent less than it announced: only a close tells the client.
+        r.keep_alive = false;
+    }
+}
+
+int write(mh_request &r, std::string_view data)
+{
+    if (r.finished) return -1;
+    if (filters::active(r)) {
+        if (r.header_only || data.empty()) return r.conn->aborted() ? -1 : 0;
+        return filters::pass(r, nullptr, data, false);
+    }
+    return sink_write(r, data);
+}
+
 int send_file(mh_request &r, int fd, int64_t offset, int64_t length)
 {
-    send_headers(r);
+    if (r.finished) return -1;
     Connection &c = *r.conn;
+    if (filters::active(r)) {
+        // Filters see bytes: the file goes through them a piece at a time.
+        thread_local std::string piece;
+        piece.resize(65536);
+        while (length > 0 && !r.header_only) {
+            ssize_t got = pread(fd, piece.data(), size_t(std::min<int64_t>(length, int64_t(piece.size()))), offset);
+            if (got <= 0) return -1;
+            if (write(r, std::string_view(piece.data(), size_t(got))) != 0) return -1;
+            offset += got;
+            length -= got;
+        }
+        return c.aborted() ? -1 : 0;
+    }
+    send_headers(r);
     if (r.response_refused) return -1;
     if (r.header_only || without_body(r.status) || length <= 0) return c.aborted() ? -1 : 0;
     if (length <= kReadSmallFile) {
@@ -216,7 +261,7 @@ int send_file(mh_request &r, int fd, int64_t offset, int64_t length)
         char buf[kReadSmallFile];
         ssize_t got = pread(fd, buf, static_cast<size_t>(length), offset);
         if (got != length) return -1;
-        return write(r, std::string_view(buf, static_cast<size_t>(got)));
+        return sink_write(r, std::string_view(buf, static_cast<size_t>(got)));
     }
     bool ok;
     if (r.chunked) {
@@ -236,22 +281,17 @@ int flush(mh_request &r) { return r.conn->flush() ? 0 : -1; }
 
 void finish(mh_request &r)
 {
-    if (!r.headers_sent) {
-        if (r.content_length < 0) r.content_length = 0;
-        send_headers(r);
+    if (r.finished) return;
+    if (filters::active(r) && !r.eos_sent) {
+        r.eos_sent = true;
+        filters::pass(r, nullptr, {}, true);  // ends in sink_end
     }
-    if (r.header_only || without_body(r.status)) return;
-    if (r.chunked) {
-        r.conn->send("0\r\n\r\n");
-        r.bytes_out += 5;
-    } else if (r.content_length >= 0 && r.body_sent < static_cast<uint64_t>(r.content_length)) {
-        // The handler sent less than it announced: only a close tells the client.
-        r.keep_alive = false;
-    }
+    sink_end(r);
 }
 
 void send_error(mh_request &r, int status)
 {
+    if (r.finished) return;
     if (r.headers_sent) {
         r.keep_alive = false;
         finish(r);
@@ -271,9 +311,10 @@ void send_error(mh_request &r, int status)
     r.content_length = static_cast<int64_t>(body.size());
     r.chunked = false;
     r.sending_error = true;
-    write(r, body);
+    r.filters_off = true;  // the error page goes out as it is
+    sink_write(r, body);
     r.sending_error = false;
-    finish(r);
+    sink_end(r);
 }
 
 }  // namespace mh::response

@@ -15,6 +15,10 @@ void send_headers(mh_request &r);
 // Body output; 0, or -1 once the client is gone.
 int write(mh_request &r, std::string_view data);
 int send_file(mh_request &r, int fd, int64_t offset, int64_t length);
+// The end of the output filter chain: the body framed onto the connection,
+// and the end of the response.
+int sink_write(mh_request &r, std::string_view data);
+void sink_end(mh_request &r);
 // Writes out what is queued; 0, or -1 once the client is gone.
 int flush(mh_request &r);
 // Ends the response: headers if none went out, the last chunk, the flush.

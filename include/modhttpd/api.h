@@ -108,6 +108,30 @@ typedef int (*mh_post_config_fn)(mh_server *s);
 typedef void (*mh_process_fn)(mh_server *s);
 typedef int (*mh_request_fn)(mh_request *r);
 typedef int (*mh_header_fn)(void *data, const char *name, const char *value);
+/* 1.2: an error_response hook gets the status the core is about to answer. */
+typedef int (*mh_error_fn)(mh_request *r, int status);
+
+/* 1.2: output filters. A filter sees the response body on its way out: each
+ * piece in order, then the end (eos set; data may be empty then). It hands
+ * on what it makes of them with api->filter_pass. Before it passes anything
+ * on, the response headers are still unsent, so it may change them (drop
+ * Content-Length, add Content-Encoding). Return 0, or -1 to abort. */
+typedef struct mh_filter mh_filter;
+typedef int (*mh_filter_fn)(mh_filter *f, mh_request *r, const char *data, size_t n, int eos);
+
+/* 1.2: regular expressions (PCRE2 inside the server, Perl syntax as
+ * Apache's), so that a module needs no regex library of its own. */
+typedef struct mh_regex mh_regex;
+#define MH_REGEX_ICASE 0x1u  /* case-insensitive ([NC], SetEnvIfNoCase) */
+#define MH_REGEX_MAX_MATCH 10 /* $0..$9 */
+typedef struct mh_regmatch {
+    int start, end;           /* byte offsets into the subject; -1 when unset */
+} mh_regmatch;
+
+/* Where a filter sits: lower types run first (nearer the handler). */
+#define MH_FILTER_RESOURCE 10 /* changes the content itself (includes, rewriting) */
+#define MH_FILTER_CONTENT 20  /* re-encodes it as a whole (compression) */
+#define MH_FILTER_PROTOCOL 30 /* last before the HTTP framing (headers) */
 
 struct mh_mpm_services;
 
@@ -263,6 +287,100 @@ struct mh_api {
     void (*table_unset)(mh_table *t, const char *name);
     /* fn(data, name, value) for each entry in order, until it returns non-zero. */
     int (*table_each)(const mh_table *t, mh_header_fn fn, void *data);
+
+    /* ---- 1.2: request phases (Apache's). [master] from register_hooks. ---- */
+    /* Order of a request: post_read_request, quick_handler, translate_name,
+     * (the <Directory>/<Location> walk), header_parser, access_checker,
+     * access_checker_ex, then check_user_id and auth_checker only when
+     * access_checker_ex declined, type_checker, fixups, insert_filter,
+     * handler, log_transaction. Run styles: ALL (every hook, until one
+     * returns neither MH_OK nor MH_DECLINED) or FIRST (until one returns
+     * something other than MH_DECLINED). A status (100..599) ends the
+     * request with that status. All [worker]. */
+    /* ALL. The head is read, nothing is mapped yet (SetEnvIf, early headers). */
+    void (*hook_post_read_request)(const mh_module *m, mh_request_fn fn, int order);
+    /* FIRST. Answers before any mapping or access check (caches); MH_OK or
+     * MH_DONE: the response is complete. */
+    void (*hook_quick_handler)(const mh_module *m, mh_request_fn fn, int order);
+    /* ALL. The request is mapped; per-directory config is known. */
+    void (*hook_header_parser)(const mh_module *m, mh_request_fn fn, int order);
+    /* ALL. Access by what the request is (address, method...). */
+    void (*hook_access_checker)(const mh_module *m, mh_request_fn fn, int order);
+    /* FIRST. Authorization that needs no user: MH_OK grants it without
+     * authentication; MH_DECLINED means a user is needed (then
+     * check_user_id and auth_checker run); a status refuses. With no hook
+     * here at all, every request is allowed. */
+    void (*hook_access_checker_ex)(const mh_module *m, mh_request_fn fn, int order);
+    /* FIRST. Authentication: set_user and MH_OK, or 401. Declined by all:
+     * 500 (authentication asked for but not configured). */
+    void (*hook_check_user_id)(const mh_module *m, mh_request_fn fn, int order);
+    /* FIRST. Authorization of the user: MH_OK, or 401/403. */
+    void (*hook_auth_checker)(const mh_module *m, mh_request_fn fn, int order);
+    /* FIRST. Content type and handler from the file name (AddHandler). */
+    void (*hook_type_checker)(const mh_module *m, mh_request_fn fn, int order);
+    /* ALL (results ignored). Add output filters for this request. */
+    void (*hook_insert_filter)(const mh_module *m, mh_request_fn fn, int order);
+    /* FIRST. The core is about to answer `status` with its error page: a
+     * hook may answer instead (MH_OK: it wrote the response, or redirected
+     * with internal_redirect), or decline. ErrorDocument is one. */
+    void (*hook_error_response)(const mh_module *m, mh_error_fn fn, int order);
+
+    /* ---- 1.2: the request, more of it. [worker] --------------------------- */
+    const char *(*user)(const mh_request *r);              /* authenticated user, or NULL */
+    void (*set_user)(mh_request *r, const char *user);
+    const char *(*auth_type)(const mh_request *r);         /* AuthType in force, or NULL */
+    const char *(*auth_name)(const mh_request *r);         /* AuthName (the realm), or NULL */
+    const char *(*local_ip)(const mh_request *r);          /* the address the client connected to */
+    int (*local_port)(const mh_request *r);
+    int (*client_port)(const mh_request *r);
+    void (*set_handler)(mh_request *r, const char *handler); /* type_checker, fixups */
+    /* Serves `uri` (a local path, with a query) instead, as Apache's
+     * ap_internal_redirect: mapping, access checks and handler run again
+     * for it; the status stays (an ErrorDocument is served with the error's
+     * status), REDIRECT_URL, REDIRECT_STATUS and REDIRECT_QUERY_STRING go
+     * into subprocess_env. Returns 0, or the status it ended with. At most
+     * 10 deep (AH00124). */
+    int (*internal_redirect)(mh_request *r, const char *uri);
+    /* The status before an error page or redirect replaced it (%s vs %>s). */
+    int (*original_status)(const mh_request *r);
+
+    /* ---- 1.2: output filters ---------------------------------------------- */
+    /* [master] from register_hooks: `name` (case-insensitive, e.g.
+     * "DEFLATE") may then be added to requests, by this call or by
+     * SetOutputFilter and AddOutputFilterByType. */
+    void (*register_output_filter)(const mh_module *m, const char *name, mh_filter_fn fn, int type);
+    /* [worker] Adds a registered filter to the request, before any of the
+     * body has passed the filter that calls it (or the handler). 0, or -1
+     * when no filter has that name. `ctx` is filter_ctx's first value. */
+    int (*add_output_filter)(mh_request *r, const char *name, void *ctx);
+    /* [worker] Hands bytes (and the end) to the next filter. 0, or -1 once
+     * the client is gone. */
+    int (*filter_pass)(mh_filter *f, const char *data, size_t n, int eos);
+    void *(*filter_ctx)(const mh_filter *f);
+    void (*filter_set_ctx)(mh_filter *f, void *ctx);
+    /* [worker] Takes the filter out: what it would be given goes straight
+     * on to the next one (a filter that decided not to act). */
+    void (*filter_remove)(mh_filter *f);
+
+    /* ---- 1.2: providers: what one module offers another by name -------- */
+    /* [master] Offers `provider` (a struct the group's header defines, e.g.
+     * modhttpd/auth.h) under group/name/version; a later one replaces it. */
+    void (*register_provider)(const mh_module *m, const char *group, const char *name, const char *version,
+                              const void *provider);
+    /* [any] The provider, or NULL. */
+    const void *(*lookup_provider)(const char *group, const char *name, const char *version);
+
+    /* ---- 1.2: regular expressions. [any thread] ---------------------------- */
+    /* Compiles `pattern` (freed with the pool); NULL with *error set (a
+     * message in the pool) when it does not compile. */
+    mh_regex *(*regex_compile)(mh_pool *p, const char *pattern, unsigned flags, const char **error);
+    /* 1 when it matches, filling up to `nmatch` groups ($0 is the match), 0
+     * when not. A compiled regex may be used by many threads at once. */
+    int (*regex_match)(const mh_regex *re, const char *subject, mh_regmatch *match, int nmatch);
+    /* `tmpl` with $0..$9 replaced by the groups of a match on `subject`
+     * (a missing group is empty), \$ for a literal '$'; in the pool. */
+    char *(*regex_substitute)(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *match,
+                              int nmatch);
 };
 
 #ifdef __cplusplus

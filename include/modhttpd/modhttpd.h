@@ -13,5 +13,6 @@
 #include "modhttpd/module.h"
 #include "modhttpd/api.h"
 #include "modhttpd/mpm.h"
+#include "modhttpd/auth.h"
 
 #endif

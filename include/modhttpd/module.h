@@ -101,6 +101,12 @@ typedef struct mh_command {
 /* Its hooks must not run on two threads at once: the server refuses to load
  * it under a threaded MPM (and says to use mpm_prefork). */
 #define MH_MODULE_NOT_THREAD_SAFE 0x1u
+/* 1.2: its request hooks return without blocking for long (no network
+ * waits, no reads of files that may be slow, no locks held long), so an
+ * event MPM may run them on its event loop instead of a worker thread. A
+ * hook that must block after all returns MH_WOULD_BLOCK. Without the flag
+ * every hook runs on a worker thread, as under mpm_worker. */
+#define MH_MODULE_NONBLOCKING 0x2u
 
 /* Hook order, as APR's: lower runs earlier; equal orders run in load order. */
 #define MH_HOOK_REALLY_FIRST (-10)

@@ -28,6 +28,25 @@ struct sockaddr;
 
 /* One worker's slot in the scoreboard. */
 typedef struct mh_slot mh_slot;
+/* 1.2: a connection the core serves, driven by an event MPM (conn_*). */
+typedef struct mh_conn mh_conn;
+
+/* 1.2: what a connection waits for (conn_step). */
+enum mh_conn_want {
+    MH_CONN_READ = 1,    /* its socket to be readable */
+    MH_CONN_WRITE = 2,   /* its socket to be writable */
+    MH_CONN_WORKER = 3,  /* a worker thread, to run conn_run (a hook may block) */
+    MH_CONN_DONE = 4     /* nothing: close it (conn_close) */
+};
+
+/* 1.2: what a connection is doing, for the MPM's counts (mod_status). */
+enum mh_conn_phase {
+    MH_CONN_READING = 0,    /* a request head or body is arriving */
+    MH_CONN_BUSY = 1,       /* a request is being processed */
+    MH_CONN_WRITING = 2,    /* a response waits for the client to take it */
+    MH_CONN_KEEPALIVE = 3,  /* idle between requests */
+    MH_CONN_CLOSING = 4     /* lingering close */
+};
 
 /* How the previous generation ends when a new one starts. */
 enum mh_start_kind {
@@ -54,6 +73,11 @@ typedef struct mh_conn_info {
     /* Non-zero asks the core to end the connection after the current
      * request (graceful restart or stop). Read between requests. */
     const volatile int *stopping;
+    /* ---- 1.2 ---- */
+    /* Bytes already read from the socket (a front end that read the head),
+     * parsed before anything else is read; NULL/0 when none. */
+    const char *initial;
+    size_t initial_len;
 } mh_conn_info;
 
 /* Services the core offers an MPM, through api->mpm. */
@@ -114,6 +138,30 @@ typedef struct mh_mpm_services {
     /* [any] Records which process (and generation) a worker slot now
      * belongs to; also starts its per-process counters afresh. */
     void (*slot_set_owner)(mh_slot *slot, int pid, int generation);
+
+    /* ---- 1.2: driving a connection without blocking (an event MPM) ----- */
+    /* The same HTTP engine and request pipeline as serve_connection, as a
+     * state machine: the core reads and writes the socket (non-blocking)
+     * and says what it waits for; the MPM watches the socket, keeps the
+     * deadline and supplies worker threads. One thread at a time may use a
+     * connection. */
+    /* [loop] Takes over an accepted connection (the fd is the core's). */
+    mh_conn *(*conn_open)(const mh_conn_info *info);
+    /* [loop] Does what it can now; returns an mh_conn_want. *deadline_ms
+     * (on now_ms's clock): call again then even if the socket is not ready
+     * (a timeout), or -1 for none. */
+    int (*conn_step)(mh_conn *c, int64_t *deadline_ms);
+    /* [worker] After MH_CONN_WORKER: the part of the request that may block.
+     * Then conn_step again, on the loop. */
+    void (*conn_run)(mh_conn *c);
+    /* [owner] The scoreboard slot that accounts for what it serves next. */
+    void (*conn_set_slot)(mh_conn *c, mh_slot *slot);
+    int (*conn_phase)(const mh_conn *c);  /* mh_conn_phase */
+    int (*conn_fd)(const mh_conn *c);     /* the socket, to watch */
+    /* [loop] Frees it and closes its socket. */
+    void (*conn_close)(mh_conn *c);
+    /* [any] Milliseconds on the monotonic clock of the deadlines. */
+    int64_t (*now_ms)(void);
 } mh_mpm_services;
 
 struct mh_mpm {

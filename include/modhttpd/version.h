@@ -41,6 +41,11 @@
 #define MH_OK 0
 #define MH_DECLINED (-1)
 #define MH_DONE (-2)
+/* 1.2: from a hook of a module flagged MH_MODULE_NONBLOCKING that finds,
+ * running on an event loop, that it has to block after all (a DNS lookup,
+ * a file that may be slow): call me again on a worker thread. Only before
+ * the handler has written anything. (-3 is Apache's SUSPENDED: not used.) */
+#define MH_WOULD_BLOCK (-4)
 
 #if defined(_WIN32)
 #define MH_EXPORT __declspec(dllexport)
