@@ -257,7 +257,7 @@ Progress run(mh_request &r, bool on_loop, Stage until)
             o = run_hooks(r, h.error_response, false, on_loop, [&r, status](mh_error_fn fn) { return fn(&r, status); });
             if (o.yield) break;
             if (o.rv == MH_OK || o.rv == MH_DONE) response::finish(r);
-            else response::send_error(r, status);
+            else response::send_error(r, r.pending_error);  // 500 if a redirect went past the limit
             go(r, Stage::Log);
             break;
         }
@@ -344,6 +344,7 @@ int internal_redirect(mh_request &r, const char *uri)
                            "AH00124: Request exceeded the limit of %d internal redirects due to probable configuration "
                            "error. Use 'LimitInternalRecursion' to increase the limit if necessary.",
                            kMaxRedirects);
+        r.pending_error = 500;
         return 500;
     }
     // What the redirected request knows of the first one (Apache's REDIRECT_*).

@@ -27,6 +27,9 @@ MODULES = {
     "static_module": "modules/static/mod_static.so",
     "status_module": "modules/status/mod_status.so",
 }
+for _name in ("authz_core", "authz_host", "authz_user", "auth_basic", "authn_file", "headers", "setenvif",
+              "deflate", "filter", "alias", "errordoc"):
+    MODULES[_name + "_module"] = "modules/%s/mod_%s.so" % (_name, _name)
 # Test-only modules (tests/modules) are found by file name.
 TEST_MODULES_DIR = BUILD / "tests" / "modules"
 
