@@ -26,7 +26,6 @@ CoreDirConfig CoreDirConfig::merge(const CoreDirConfig &base, const CoreDirConfi
     if (add.directory_index) out.directory_index = add.directory_index;
     out.add_types.insert(out.add_types.end(), add.add_types.begin(), add.add_types.end());
     if (add.limit_request_body) out.limit_request_body = add.limit_request_body;
-    if (add.require_granted) out.require_granted = add.require_granted;
     if (add.server_signature) out.server_signature = add.server_signature;
     if (add.output_filters) out.output_filters = add.output_filters;
     if (add.auth_type) out.auth_type = add.auth_type;

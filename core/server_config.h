@@ -82,7 +82,6 @@ struct CoreDirConfig {
     std::optional<std::vector<std::string>> directory_index;
     std::vector<std::pair<std::string, std::string>> add_types;  // extension, type
     std::optional<uint64_t> limit_request_body;
-    std::optional<bool> require_granted;          // Require all granted|denied
     std::optional<ServerSignature> server_signature;  // Off when never set (Apache)
     std::optional<std::vector<std::string>> output_filters;  // SetOutputFilter A;B
     std::optional<std::string> auth_type, auth_name;          // AuthType, AuthName

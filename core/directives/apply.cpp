@@ -39,6 +39,7 @@ const char *arity_error(mh_args_how how, size_t n)
     case MH_ITERATE2: return n >= 2 ? nullptr : "requires at least two arguments";
     case MH_FLAG: return n >= 1 ? nullptr : "must be On or Off";
     case MH_NO_ARGS: return n == 0 ? nullptr : "takes no arguments";
+    case MH_SECTION: return nullptr;
     }
     return nullptr;
 }
@@ -72,10 +73,14 @@ private:
     {
         bool dir = strcasecmp(n.name.c_str(), "Directory") == 0;
         bool loc = strcasecmp(n.name.c_str(), "Location") == 0;
-        if (!dir && !loc)
-            fail(n, "Invalid command '<" + n.name +
-                        "', perhaps misspelled or defined by a module not included in the server "
-                        "configuration");
+        if (!dir && !loc) {
+            auto it = table_.find(lower("<" + n.name));
+            if (it == table_.end() || it->second.command->args_how != MH_SECTION)
+                fail(n, "Invalid command '<" + n.name +
+                            "', perhaps misspelled or defined by a module not included in the server "
+                            "configuration");
+            return module_section(n, it->second, outer);
+        }
         if (outer)
             fail(n, "<" + n.name + "> cannot occur within <" +
                         (outer->kind == Section::Kind::Directory ? "Directory" : "Location") +
@@ -100,6 +105,43 @@ private:
         apply(n.children, &s_.sections.back());
     }
 
+    // A module's container: opened, its body applied in the same scope, closed.
+    void module_section(const config::Node &n, const CommandRef &ref, Section *section)
+    {
+        check_where(n, *ref.command, section, "<" + n.name + ">");
+        mh_cmd_parms parms = parms_for(n, ref, section);
+        void *dir = dir_config_of(ref.module, section);
+        std::vector<const char *> argv;
+        for (const std::string &a : n.args) argv.push_back(s_.pool.strdup(a));
+        argv.push_back(nullptr);
+        if (const char *err = ref.command->set(&parms, dir, int(argv.size() - 1), argv.data())) fail(n, err);
+        apply(n.children, section);
+        if (const char *err = ref.command->set(&parms, dir, -1, nullptr)) fail(n, err);
+    }
+
+    void check_where(const config::Node &n, const mh_command &c, Section *section, const std::string &name)
+    {
+        if (section && !(c.where & MH_WHERE_DIR))
+            fail(n, name + " not allowed in <" +
+                        (section->kind == Section::Kind::Directory ? "Directory" : "Location") + "> context");
+        if (!section && !(c.where & MH_WHERE_SERVER)) fail(n, name + " not allowed here");
+    }
+
+    mh_cmd_parms parms_for(const config::Node &n, const CommandRef &ref, Section *section)
+    {
+        mh_cmd_parms parms{};
+        parms.struct_size = sizeof parms;
+        parms.directive = s_.pool.strdup(n.name);
+        parms.file = n.origin ? s_.pool.strdup(n.origin->file) : "";
+        parms.line = n.origin ? n.origin->line : 0;
+        parms.data = ref.command->data;
+        parms.pool = &s_.pool;
+        parms.server = &s_;
+        parms.server_config = ref.module == 0 ? static_cast<void *>(&s_) : s_.modules[ref.module].server_config;
+        parms.section = section ? s_.pool.strdup(section->path) : nullptr;
+        return parms;
+    }
+
     void *dir_config_of(int m, Section *section)
     {
         if (m == 0) return section ? &section->core : &s_.root_dir;
@@ -122,11 +164,8 @@ private:
                         "configuration");
         const CommandRef ref = it->second;
         const mh_command &c = *ref.command;
-        if (section && !(c.where & MH_WHERE_DIR))
-            fail(n, n.name + " not allowed in <" +
-                        (section->kind == Section::Kind::Directory ? "Directory" : "Location") +
-                        "> context");
-        if (!section && !(c.where & MH_WHERE_SERVER)) fail(n, n.name + " not allowed here");
+        if (c.args_how == MH_SECTION) fail(n, n.name + " is a section: <" + n.name.substr(1) + " ...>");
+        check_where(n, c, section, n.name);
 
         std::vector<const char *> argv;
         std::vector<std::string> flag_value;
@@ -144,16 +183,7 @@ private:
             }
         }
 
-        mh_cmd_parms parms{};
-        parms.struct_size = sizeof parms;
-        parms.directive = s_.pool.strdup(n.name);
-        parms.file = n.origin ? s_.pool.strdup(n.origin->file) : "";
-        parms.line = n.origin ? n.origin->line : 0;
-        parms.data = c.data;
-        parms.pool = &s_.pool;
-        parms.server = &s_;
-        parms.server_config = ref.module == 0 ? static_cast<void *>(&s_) : s_.modules[ref.module].server_config;
-        parms.section = section ? s_.pool.strdup(section->path) : nullptr;
+        mh_cmd_parms parms = parms_for(n, ref, section);
         void *dir = dir_config_of(ref.module, section);
 
         auto call = [&](int argc, const char *const *args) {

@@ -314,15 +314,6 @@ const char *set_allow_override(const mh_cmd_parms *, void *, int, const char *co
     return nullptr;
 }
 
-const char *set_require(const mh_cmd_parms *, void *d, int argc, const char *const *argv)
-{
-    if (argc == 2 && strcasecmp(argv[0], "all") == 0) {
-        if (strcasecmp(argv[1], "granted") == 0) return dir_of(d).require_granted = true, nullptr;
-        if (strcasecmp(argv[1], "denied") == 0) return dir_of(d).require_granted = false, nullptr;
-    }
-    return "Require: only 'Require all granted' and 'Require all denied' are supported";
-}
-
 // RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
 const char *set_request_read_timeout(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
 {
@@ -453,7 +444,6 @@ const mh_command core_commands[] = {
     {"TypesConfig", set_server_path<&CF::types_config>, 0, S, MH_TAKE1, "the MIME types config file"},
     {"Options", set_options, 0, A, MH_RAW_ARGS, "Set a number of attributes for a given directory"},
     {"AllowOverride", set_allow_override, 0, A, MH_RAW_ARGS, "None: .htaccess files are not read"},
-    {"Require", set_require, 0, MH_WHERE_DIR, MH_TAKE_ARGV, "all granted | all denied"},
     {"GracefulShutdownTimeout", set_server_int<&CF::graceful_shutdown_timeout, 0, 86400 * 365>, 0, S, MH_TAKE1, "maximum time in seconds to wait for children when stopping gracefully (0 = forever)"},
     MH_COMMAND_END,
 };

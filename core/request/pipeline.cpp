@@ -171,12 +171,6 @@ Progress run(mh_request &r, bool on_loop, Stage until)
         case Stage::Walk:
             r.dir = &s.dir_config_for(r.filename ? r.filename : "", r.path);
             if (r.dir->core.handler && !r.dir->core.handler->empty()) r.handler = r.dir->core.handler->c_str();
-            if (r.dir->core.require_granted == false) {
-                log::request_error(r, MH_LOG_ERR, 0, "AH01630: client denied by server configuration: %s",
-                                   r.filename ? r.filename : r.path);
-                fail(r, 403);
-                break;
-            }
             go(r, Stage::HeaderParser);
             break;
         case Stage::HeaderParser:

@@ -57,7 +57,13 @@ typedef enum mh_args_how {
     MH_ITERATE2,  /* two or more: called with argv[0] and each other one */
     MH_FLAG,      /* On or Off, any case: argv[0] is "On" or "Off" */
     MH_NO_ARGS,   /* none */
-    MH_TAKE_ARGV  /* any number, all at once */
+    MH_TAKE_ARGV, /* any number, all at once */
+    /* 1.2: a container, "<Name args> ... </Name>" (the command's name is
+     * "<Name"). The setter is called with the arguments when it opens and
+     * with argc == -1 (argv NULL) when it closes; the directives inside
+     * apply to the enclosing scope, with the same dir_config, in between
+     * (<RequireAll> collects the Require lines it holds). */
+    MH_SECTION
 } mh_args_how;
 
 /* Where a directive may appear (bit set). */

@@ -136,15 +136,15 @@ TEST_CASE("LogFormat nicknames and CustomLog")
     CHECK(r.error("Listen 1\nCustomLog logs/x \"%Q\"").find("Unrecognized LogFormat directive %Q") != std::string::npos);
 }
 
-TEST_CASE("sections: order, merge, Options, handler, Require")
+TEST_CASE("sections: order, merge, Options, handler, server signature")
 {
     Root r;
     std::string docroot = (r.dir / "htdocs").string();
     auto s = r.read("Listen 1\n"
                     "<Location /app>\nSetHandler app\n</Location>\n"
                     "<Directory " + docroot + "/pub>\nOptions +Indexes\nAddType text/x-a .aa\n</Directory>\n"
-                    "<Directory />\nRequire all denied\nOptions None\n</Directory>\n"
-                    "<Directory htdocs>\nRequire all granted\nDirectoryIndex home.html index.htm\n</Directory>\n"
+                    "<Directory />\nServerSignature On\nOptions None\n</Directory>\n"
+                    "<Directory htdocs>\nServerSignature Off\nDirectoryIndex home.html index.htm\n</Directory>\n"
                     "<Location /app/off>\nSetHandler None\n</Location>\n"
                     "<Directory " + docroot + "/pub/secret>\nOptions -Indexes\n</Directory>");
     // Walk order: directories by depth, then locations in file order.
@@ -157,10 +157,10 @@ TEST_CASE("sections: order, merge, Options, handler, Require")
     CHECK(s->sections[5].path == "/app/off");
 
     const mh::DirConfig &outside = s->dir_config_for("/etc/passwd", "/x");
-    CHECK(outside.core.require_granted == false);
+    CHECK(outside.core.server_signature == mh::ServerSignature::On);
 
     const mh::DirConfig &home = s->dir_config_for(docroot + "/index.html", "/index.html");
-    CHECK(home.core.require_granted == true);
+    CHECK(home.core.server_signature == mh::ServerSignature::Off);
     CHECK(home.core.directory_index == std::vector<std::string>{"home.html", "index.htm"});
     CHECK(home.core.options() == 0);
     CHECK_FALSE(home.core.handler.has_value());
