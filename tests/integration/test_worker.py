@@ -35,9 +35,14 @@ def all_started(s):
 
 
 def threads_of(pid):
-    """Thread names of a process: {'mh-worker': n, 'mh-listener': n, ...}."""
+    """Thread names of a process: {'mh-worker': n, 'mh-listener': n, ...};
+    empty once it is gone (a child may exit between listing and looking)."""
     names = {}
-    for t in Path("/proc/%d/task" % pid).iterdir():
+    try:
+        tasks = list(Path("/proc/%d/task" % pid).iterdir())
+    except OSError:
+        return names
+    for t in tasks:
         try:
             name = (t / "comm").read_text().strip()
         except OSError:
