@@ -105,6 +105,8 @@ int client_port(const mh_request *r) { return r->conn ? r->conn->client_port() :
 void set_handler(mh_request *r, const char *h) { r->handler = h ? r->pool.strdup(h) : nullptr; }
 int internal_redirect(mh_request *r, const char *uri) { return pipeline::internal_redirect(*r, uri); }
 int original_status(const mh_request *r) { return r->original_status ? r->original_status : r->status; }
+const char *content_type(const mh_request *r) { return r->content_type; }
+int64_t content_length(const mh_request *r) { return r->content_length; }
 
 }  // namespace
 
@@ -120,6 +122,8 @@ void fill_request(mh_api &a)
     a.set_handler = set_handler;
     a.internal_redirect = internal_redirect;
     a.original_status = original_status;
+    a.content_type = content_type;
+    a.content_length = content_length;
     a.request_pool = request_pool;
     a.request_server = request_server;
     a.request_method = request_method;

@@ -39,9 +39,11 @@ struct RequestFacts {
     char connection_status = '-';      // %X: 'X' aborted, '+' kept alive, '-' closed
     long pid = 0;                      // %P
     unsigned long tid = 0;             // %{tid}P
-    // %{Name}i / %{Name}o / %{Name}e: NULL from these means "-".
+    // %{Name}i / %{Name}o / %{Name}e / %{Name}n: NULL from these means "-".
     const char *(*header_in)(const void *ctx, std::string_view name) = nullptr;
     const char *(*header_out)(const void *ctx, std::string_view name) = nullptr;
+    const char *(*env)(const void *ctx, std::string_view name) = nullptr;   // %{Name}e
+    const char *(*note)(const void *ctx, std::string_view name) = nullptr;  // %{Name}n
     const void *header_ctx = nullptr;
 };
 

@@ -12,7 +12,7 @@ namespace mh::log {
 struct LogFormat::Item {
     enum class Kind : unsigned char {
         literal,          // `text` (also a bogus %{..}p/P/T argument, as Apache)
-        dash,             // %l %L %{}e %{}n %^ti %^to: nothing to show
+        dash,             // %l %L %^ti %^to: nothing to show
         client_ip,        // %a %{c}a
         remote_host,      // %h (no lookups: the IP, escaped)
         local_ip,         // %A
@@ -26,6 +26,8 @@ struct LogFormat::Item {
         protocol,         // %H
         header_in,        // %{name}i
         header_out,       // %{name}o
+        env,              // %{name}e: the request's environment (SetEnvIf, REDIRECT_*)
+        note,             // %{name}n: a module's note
         keepalives,       // %k
         method,           // %m
         local_port,       // %p %{canonical}p %{local}p

@@ -73,7 +73,9 @@ bool decode_letter(char c, Item &it) {
     case 'B': it.kind = Kind::body_bytes; break;
     case 'C': it.kind = Kind::cookie; break;
     case 'D': it.kind = Kind::duration_us; break;
-    case 'e': case 'l': case 'L': case 'n': it.kind = Kind::dash; break;
+    case 'e': it.kind = Kind::env; break;
+    case 'n': it.kind = Kind::note; break;
+    case 'l': case 'L': it.kind = Kind::dash; break;
     case 'f': it.kind = Kind::filename; break;
     case 'h': it.kind = Kind::remote_host; break;
     case 'H': it.kind = Kind::protocol; break;

@@ -29,6 +29,13 @@ const char *header_out(const void *ctx, std::string_view name)
     return v ? v : r->err_headers_out.get(name);
 }
 
+const char *env(const void *ctx, std::string_view name)
+{
+    return static_cast<const mh_request *>(ctx)->subprocess_env.get(name);
+}
+
+const char *note(const void *ctx, std::string_view name) { return static_cast<const mh_request *>(ctx)->notes.get(name); }
+
 void write_access_logs(mh_request &r, int64_t now)
 {
     Connection &c = *r.conn;
@@ -59,6 +66,9 @@ void write_access_logs(mh_request &r, int64_t now)
     f.tid = static_cast<unsigned long>(syscall(SYS_gettid));
     f.header_in = header_in;
     f.header_out = header_out;
+    f.env = env;
+    f.note = note;
+    if (r.user) f.remote_user = r.user;
     f.header_ctx = &r;
 
     thread_local std::string line;

@@ -343,6 +343,11 @@ struct mh_api {
     int (*internal_redirect)(mh_request *r, const char *uri);
     /* The status before an error page or redirect replaced it (%s vs %>s). */
     int (*original_status)(const mh_request *r);
+    /* What set_content_type set ("text/html; charset=utf-8"), or NULL. The
+     * response's Content-Type lives here, not in headers_out. */
+    const char *(*content_type)(const mh_request *r);
+    /* What set_content_length set, or -1 when the length is not known. */
+    int64_t (*content_length)(const mh_request *r);
 
     /* ---- 1.2: output filters ---------------------------------------------- */
     /* [master] from register_hooks: `name` (case-insensitive, e.g.
