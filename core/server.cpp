@@ -2,6 +2,11 @@
 
 #include <fnmatch.h>
 
+#include <functional>
+#include <unordered_map>
+
+#include "util/regex.h"
+
 #include <algorithm>
 
 namespace mh {
@@ -70,35 +75,79 @@ bool covers(std::string_view prefix, std::string_view path)
     return prefix.size() == path.size() || prefix.back() == '/' || path[prefix.size()] == '/';
 }
 
+// A section for a directory applies to it and to everything below it: the
+// file's directory and each of its parents is tried.
+bool any_directory_matches(std::string_view filename, const std::function<bool(std::string_view)> &test)
+{
+    std::string_view d = filename;
+    for (;;) {
+        if (test(d)) return true;
+        size_t slash = d.find_last_of('/');
+        if (slash == std::string_view::npos || d.size() <= 1) return false;
+        d = slash == 0 ? std::string_view("/") : d.substr(0, slash);
+    }
+}
+
 bool directory_matches(const Section &s, std::string_view filename)
 {
     if (filename.empty()) return false;
+    if (s.regex) return any_directory_matches(filename, [&](std::string_view d) { return mh::regex::match(s.regex, d); });
     if (s.path == "/") return true;
     if (!s.wildcard) return covers(s.path, filename);
-    // A wildcard section matches a directory and everything below it.
-    std::string f(filename);
-    for (;;) {
-        if (fnmatch(s.path.c_str(), f.c_str(), FNM_PATHNAME) == 0) return true;
-        size_t slash = f.find_last_of('/');
-        if (slash == 0 || slash == std::string::npos) return false;
-        f.resize(slash);
-    }
+    std::string p;
+    return any_directory_matches(filename, [&](std::string_view d) {
+        p.assign(d);
+        return fnmatch(s.path.c_str(), p.c_str(), FNM_PATHNAME) == 0;
+    });
+}
+
+// <Files> names the last component of the file name.
+bool files_match(const Section &s, std::string_view filename)
+{
+    if (filename.empty()) return false;
+    size_t slash = filename.find_last_of('/');
+    std::string base(slash == std::string_view::npos ? filename : filename.substr(slash + 1));
+    if (s.regex) return mh::regex::match(s.regex, base);
+    return fnmatch(s.path.c_str(), base.c_str(), 0) == 0;
+}
+
+bool location_matches(const Section &s, std::string_view path)
+{
+    if (s.regex) return mh::regex::match(s.regex, path);
+    return s.path == "*" || covers(s.path, path);
 }
 
 size_t depth(const std::string &path) { return std::count(path.begin(), path.end(), '/'); }
 
 }  // namespace
 
+std::string mh::Section::name() const
+{
+    const char *base = kind == Kind::Directory ? "Directory" : kind == Kind::Files ? "Files" : "Location";
+    return std::string("<") + base + (regex ? "Match>" : ">");
+}
+
 const DirConfig &mh_server::dir_config_for(std::string_view filename, std::string_view path)
 {
-    // Apache's order: <Directory> from the shortest path to the longest,
-    // then <Location> in file order. Sections are kept in that order.
     thread_local std::vector<int> matched;
+    thread_local std::vector<int> matched_ids;
     matched.clear();
+    matched_ids.clear();
     for (size_t i = 0; i < sections.size(); ++i) {
         const Section &s = sections[i];
-        bool hit = s.kind == Section::Kind::Directory ? directory_matches(s, filename) : covers(s.path, path);
-        if (hit) matched.push_back(static_cast<int>(i));
+        bool hit = false;
+        switch (s.kind) {
+        case Section::Kind::Directory: hit = directory_matches(s, filename); break;
+        case Section::Kind::Files:
+            hit = (s.parent < 0 || std::find(matched_ids.begin(), matched_ids.end(), s.parent) != matched_ids.end()) &&
+                  files_match(s, filename);
+            break;
+        case Section::Kind::Location: hit = location_matches(s, path); break;
+        }
+        if (hit) {
+            matched.push_back(static_cast<int>(i));
+            matched_ids.push_back(s.id);
+        }
     }
     return *merge_sections(matched);
 }
@@ -135,11 +184,30 @@ const DirConfig *mh_server::merge_sections(const std::vector<int> &matched)
     return merged;
 }
 
-void mh::sort_sections(std::vector<Section> &sections)
+void mh::sort_sections(std::deque<Section> &sections)
 {
-    std::stable_sort(sections.begin(), sections.end(), [](const Section &a, const Section &b) {
-        if (a.kind != b.kind) return a.kind == Section::Kind::Directory;
-        if (a.kind == Section::Kind::Location) return false;
-        return depth(a.path) < depth(b.path);
+    // Each section's walk group, and within it what orders it.
+    std::unordered_map<int, size_t> position;  // directory id -> its place once sorted
+    auto group = [](const Section &s) {
+        switch (s.kind) {
+        case Section::Kind::Directory: return s.regex ? 1 : 0;
+        case Section::Kind::Files: return s.parent < 0 ? 2 : 3;
+        case Section::Kind::Location: break;
+        }
+        return 4;
+    };
+    std::stable_sort(sections.begin(), sections.end(), [&](const Section &a, const Section &b) {
+        int ga = group(a), gb = group(b);
+        if (ga != gb) return ga < gb;
+        if (ga == 0) return depth(a.path) < depth(b.path);
+        return false;  // file order (stable)
+    });
+    for (size_t i = 0; i < sections.size(); ++i)
+        if (sections[i].kind == Section::Kind::Directory) position[sections[i].id] = i;
+    std::stable_sort(sections.begin(), sections.end(), [&](const Section &a, const Section &b) {
+        int ga = group(a), gb = group(b);
+        if (ga != gb) return ga < gb;
+        if (ga == 3) return position[a.parent] < position[b.parent];
+        return false;
     });
 }

@@ -2,6 +2,7 @@
 // builds a new one on every restart; children use the one they were forked with.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,15 +31,22 @@ struct ActiveModule {
     bool is_static = false;
 };
 
-// A <Directory> or <Location> section.
+// A <Directory>, <Files> or <Location> section, plain or by regex
+// (<DirectoryMatch>, <Directory ~>, <FilesMatch>, <Files ~>, <LocationMatch>,
+// <Location ~>).
 struct Section {
-    enum class Kind { Directory, Location };
+    enum class Kind { Directory, Files, Location };
     Kind kind;
-    std::string path;              // absolute directory, or URL prefix
-    bool wildcard = false;         // Directory path with *?[ : fnmatch
+    std::string path;              // absolute directory, file name pattern, or URL prefix; the regex text
+    bool wildcard = false;         // a path with *?[ : fnmatch
+    mh_regex *regex = nullptr;     // the regex forms (owned by the server's pool)
+    int id = 0;                    // its place in the configuration
+    int parent = -1;               // <Files> inside a <Directory>: that section's id
     config::OriginPtr origin;
     CoreDirConfig core;
     std::vector<void *> module_configs;  // by module index; nullptr when none
+    // "<Directory>", "<FilesMatch>", ...: for messages.
+    std::string name() const;
 };
 
 // Settings in force for one request (a merge of the matching sections).
@@ -48,9 +56,11 @@ struct DirConfig {
     MimeTypes const *mime = nullptr;  // TypesConfig
 };
 
-// Puts sections in the order requests walk them: <Directory> by depth, then
-// <Location> in file order.
-void sort_sections(std::vector<Section> &sections);
+// Puts sections in the order requests walk them, Apache's: <Directory> by
+// depth, then the regex ones in file order, then <Files> (the top-level ones,
+// then those inside a <Directory>, in that directory's order), then
+// <Location> and <LocationMatch> in file order.
+void sort_sections(std::deque<Section> &sections);
 
 struct OpenCustomLog {
     log::LogFormat format;
@@ -68,7 +78,7 @@ struct mh_server {
     mh::CoreDirConfig root_dir;    // core settings outside any section
     std::vector<void *> root_module_dir;  // modules' server-wide dir configs
     std::vector<mh::ActiveModule> modules;  // index = module index
-    std::vector<mh::Section> sections;
+    std::deque<mh::Section> sections;  // a deque: references stay put while sections nest
     mh::Hooks hooks;
     const mh::ActiveModule *mpm = nullptr;
     std::vector<const mh::ActiveModule *> mpms;  // every MPM loaded, to report >1

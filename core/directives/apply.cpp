@@ -3,10 +3,12 @@
 #include <strings.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "server.h"
+#include "util/regex.h"
 
 namespace mh {
 namespace {
@@ -69,11 +71,27 @@ private:
         throw config::Error(msg, n.origin);
     }
 
+    // The core's sections: what kind, whether a regex by name (*Match).
+    struct SectionType {
+        Section::Kind kind;
+        bool match;
+    };
+    static std::optional<SectionType> core_section(const std::string &name)
+    {
+        static const std::pair<const char *, SectionType> kTypes[] = {
+            {"Directory", {Section::Kind::Directory, false}}, {"DirectoryMatch", {Section::Kind::Directory, true}},
+            {"Files", {Section::Kind::Files, false}},         {"FilesMatch", {Section::Kind::Files, true}},
+            {"Location", {Section::Kind::Location, false}},   {"LocationMatch", {Section::Kind::Location, true}},
+        };
+        for (const auto &[n, t] : kTypes)
+            if (strcasecmp(name.c_str(), n) == 0) return t;
+        return std::nullopt;
+    }
+
     void open_section(const config::Node &n, Section *outer)
     {
-        bool dir = strcasecmp(n.name.c_str(), "Directory") == 0;
-        bool loc = strcasecmp(n.name.c_str(), "Location") == 0;
-        if (!dir && !loc) {
+        std::optional<SectionType> type = core_section(n.name);
+        if (!type) {
             auto it = table_.find(lower("<" + n.name));
             if (it == table_.end() || it->second.command->args_how != MH_SECTION)
                 fail(n, "Invalid command '<" + n.name +
@@ -81,27 +99,38 @@ private:
                             "configuration");
             return module_section(n, it->second, outer);
         }
-        if (outer)
-            fail(n, "<" + n.name + "> cannot occur within <" +
-                        (outer->kind == Section::Kind::Directory ? "Directory" : "Location") +
-                        "> section");
-        if (n.args.size() != 1) fail(n, "<" + n.name + "> takes one argument, a path");
+        // Apache's nesting: <Files> may stand in a <Directory>; nothing else nests.
+        bool files_in_directory = type->kind == Section::Kind::Files && outer && outer->kind == Section::Kind::Directory;
+        if (outer && !files_in_directory) {
+            if (outer->kind == Section::Kind::Files)
+                fail(n, "<" + n.name + " not allowed in <Files> context");
+            fail(n, "<" + n.name + "> cannot occur within " + outer->name() + " section");
+        }
+        if (n.args.empty()) fail(n, "<" + n.name + "> directive requires additional arguments");
+        bool regex = type->match || (n.args.size() == 2 && n.args[0] == "~");
+        if (n.args.size() > (regex && !type->match ? 2u : 1u))
+            fail(n, "Multiple <" + n.name + "> arguments not (yet) supported.");
         Section sec;
-        sec.kind = dir ? Section::Kind::Directory : Section::Kind::Location;
+        sec.kind = type->kind;
         sec.origin = n.origin;
-        sec.path = n.args[0];
-        if (dir) {
-            if (sec.path == "~" ) fail(n, "<Directory ~ regex> is not supported; use a wildcard path");
+        sec.id = static_cast<int>(s_.sections.size());
+        sec.parent = files_in_directory ? outer->id : -1;
+        sec.path = n.args.back();
+        if (regex) {
+            std::string err;
+            sec.regex = regex::compile(sec.path, 0, err);
+            if (sec.regex == nullptr) fail(n, "Regex could not be compiled");
+            s_.pool.cleanup([](void *re) { regex::free(static_cast<mh_regex *>(re)); }, sec.regex);
+        } else if (sec.kind == Section::Kind::Directory) {
             if (sec.path.front() != '/') sec.path = s_.core.server_root + "/" + sec.path;
             sec.wildcard = sec.path.find_first_of("*?[") != std::string::npos;
             while (sec.path.size() > 1 && sec.path.back() == '/') sec.path.pop_back();
-        } else if (sec.path.empty() || (sec.path.front() != '/' && sec.path != "*")) {
+        } else if (sec.kind == Section::Kind::Location && (sec.path.empty() || (sec.path.front() != '/' && sec.path != "*"))) {
             fail(n, "<Location> takes a URL path starting with '/'");
         }
         sec.module_configs.assign(s_.modules.size(), nullptr);
         s_.sections.push_back(std::move(sec));
-        // Apply into the section just added (the vector may not grow meanwhile:
-        // sections do not nest).
+        // The deque keeps the section where it is while nested ones are added.
         apply(n.children, &s_.sections.back());
     }
 
@@ -122,8 +151,7 @@ private:
     void check_where(const config::Node &n, const mh_command &c, Section *section, const std::string &name)
     {
         if (section && !(c.where & MH_WHERE_DIR))
-            fail(n, name + " not allowed in <" +
-                        (section->kind == Section::Kind::Directory ? "Directory" : "Location") + "> context");
+            fail(n, name + " not allowed in <" + section->name().substr(1) + " context");
         if (!section && !(c.where & MH_WHERE_SERVER)) fail(n, name + " not allowed here");
     }
 
