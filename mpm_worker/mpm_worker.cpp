@@ -1,35 +1,20 @@
-// The module descriptor and the MPM entry: the only exported symbol.
-#include <time.h>
-
-#include <cstdarg>
-#include <cstdio>
-
+// The module descriptor and the MPM entry: the only exported symbol. The
+// master side is mpm_common/threaded; this MPM brings its child.
 #include "worker.h"
 
 namespace worker {
-
-const mh_api *api = nullptr;
-
-void log_error(int level, int os_errno, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    api->log_error(&mpm_worker_module, level, os_errno, master().server, nullptr, "%s", msg);
-}
-
-int64_t monotonic_ms()
-{
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 namespace {
 
-void register_hooks(const mh_api *a, const mh_module *) { api = a; }
+// Apache's worker: no AH number on the start-up texts.
+const Numbers kNumbers = {
+    {"", "AH00299"}, {"", "AH00301"}, "AH00304", {"", "AH00306"}, {"", "AH00308"}, "AH00309",
+    {"", "AH00311"}, {"", "AH00313"}, {"", "AH00315"}, {"", "AH00317"}, {"", "AH00319"},
+    {"", "AH00321"}, {"", "AH00323"},
+};
+
+const Profile kProfile = {&mpm_worker_module, child_main, &kNumbers, false};
+
+void register_hooks(const mh_api *a, const mh_module *) { init(a, &kProfile); }
 
 const mh_mpm kMpm = {
     sizeof(mh_mpm),
@@ -47,7 +32,7 @@ const mh_mpm kMpm = {
 MH_DECLARE_MODULE(mpm_worker_module) = {
     MH_MODULE_HEADER,
     MH_MODULE_NO_FLAGS,
-    worker::commands,
+    worker::commands(false),
     nullptr,
     nullptr,
     worker::create_server_config,

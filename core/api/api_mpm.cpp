@@ -43,7 +43,10 @@ void config_warning(const mh_server *, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (runtime::warnings_to_console()) fprintf(stderr, "WARNING: %s\n", msg);
+    // Apache's console form puts the number first: "AH00497: WARNING: ...".
+    bool numbered = strncmp(msg, "AH", 2) == 0 && strlen(msg) > 9 && msg[7] == ':' && msg[8] == ' ';
+    if (runtime::warnings_to_console() && numbered) fprintf(stderr, "%.7s: WARNING: %s\n", msg, msg + 9);
+    else if (runtime::warnings_to_console()) fprintf(stderr, "WARNING: %s\n", msg);
     else log::server_error("core", MH_LOG_WARNING, 0, "%s", msg);
 }
 

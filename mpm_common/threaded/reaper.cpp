@@ -9,9 +9,9 @@
 
 #include <cstring>
 
-#include "worker.h"
+#include "threaded/threaded.h"
 
-namespace worker {
+namespace threaded {
 namespace {
 
 // Whether a death by this signal is no crash: our own signals, and those an
@@ -95,4 +95,4 @@ void reap_children()
     finish_stop_if_done();
 }
 
-}  // namespace worker
+}  // namespace threaded

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "worker.h"
+#include "threaded/threaded.h"
 
-namespace worker {
+namespace threaded {
 namespace {
 
 constexpr int64_t kKillAfterMs = 3000;  // SIGTERM ignored this long: SIGKILL
@@ -47,7 +47,7 @@ void on_closed(uv_handle_t *)
     Master &m = master();
     if (--m.handles_closing > 0) return;
     m.handles_open = false;
-    svc()->stopped(&mpm_worker_module);
+    svc()->stopped(profile().module);
 }
 
 void open_handles(Master &m)
@@ -120,7 +120,7 @@ void stop(mh_server *, int how)
 {
     Master &m = master();
     if (!m.handles_open) {
-        svc()->stopped(&mpm_worker_module);
+        svc()->stopped(profile().module);
         return;
     }
     m.stopping = how == MH_STOP_NOW || m.stopping == Stopping::Now ? Stopping::Now : Stopping::Gracefully;
@@ -146,4 +146,4 @@ void finish_stop_if_done()
     uv_close(reinterpret_cast<uv_handle_t *>(&m.sigchld), on_closed);
 }
 
-}  // namespace worker
+}  // namespace threaded

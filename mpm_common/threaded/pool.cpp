@@ -10,9 +10,9 @@
 
 #include <cerrno>
 
-#include "worker.h"
+#include "threaded/threaded.h"
 
-namespace worker {
+namespace threaded {
 namespace {
 
 constexpr int kMaxSpawnRate = 32;
@@ -107,7 +107,7 @@ int make_child(int slot)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = fork();
-    if (pid == 0) child_main(slot, m.generation, m.cfg, m.listen_fds);
+    if (pid == 0) profile().child_main(slot, m.generation, m.cfg, m.listen_fds);
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (pid < 0) {
@@ -206,4 +206,4 @@ void idle_maintenance()
     }
 }
 
-}  // namespace worker
+}  // namespace threaded

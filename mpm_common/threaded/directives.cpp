@@ -1,4 +1,4 @@
-// The worker directives, with Apache 2.4's defaults, and check_config: the
+// The worker and event directives, with Apache 2.4's defaults, and check_config: the
 // corrections Apache makes to inconsistent settings, in its words. Each has
 // a start-up text (console, also under -t) and a restart text with its AH
 // number (error log); where a value is clamped we also say what would keep it.
@@ -10,13 +10,15 @@
 #include <new>
 #include <string>
 
-#include "worker.h"
+#include "threaded/threaded.h"
 
-namespace worker {
+namespace threaded {
 namespace {
 
 constexpr int kMaxServerLimit = 20000;  // Apache's MAX_SERVER_LIMIT
 constexpr int kMaxThreadLimit = 20000;  // Apache's MAX_THREAD_LIMIT
+
+const Numbers &n() { return *profile().numbers; }
 
 Settings &settings_rw(mh_cmd_parms const *cmd) { return *static_cast<Settings *>(cmd->server_config); }
 
@@ -35,7 +37,7 @@ const char *set_number(const mh_cmd_parms *cmd, void *, int, const char *const *
 const char *set_max_workers(const mh_cmd_parms *cmd, void *dir, int argc, const char *const *argv)
 {
     if (cmd->data == 1)  // the old name
-        api->log_error(&mpm_worker_module, MH_LOG_INFO, 0, nullptr, nullptr,
+        api->log_error(profile().module, MH_LOG_INFO, 0, nullptr, nullptr,
                        "AH00324: MaxClients is deprecated, use MaxRequestWorkers instead.");
     mh_cmd_parms real = *cmd;
     real.data = offsetof(Settings, max_workers);
@@ -45,7 +47,7 @@ const char *set_max_workers(const mh_cmd_parms *cmd, void *dir, int argc, const 
 const char *set_max_connections(const mh_cmd_parms *cmd, void *dir, int argc, const char *const *argv)
 {
     if (cmd->data == 1)
-        api->log_error(&mpm_worker_module, MH_LOG_INFO, 0, nullptr, nullptr,
+        api->log_error(profile().module, MH_LOG_INFO, 0, nullptr, nullptr,
                        "AH00545: MaxRequestsPerChild is deprecated, use MaxConnectionsPerChild instead.");
     mh_cmd_parms real = *cmd;
     real.data = offsetof(Settings, max_connections);
@@ -72,34 +74,43 @@ std::string format(const char *fmt, ...)
 struct Warner {
     const mh_server *s;
     bool startup;
-    void say(const std::string &at_startup, const std::string &at_restart) const
+    // `numbers`: the AH numbers of the two texts (Numbers); none at startup
+    // for worker, as Apache.
+    void say(const char *const numbers[2], const std::string &at_startup, const std::string &at_restart) const
     {
-        svc()->config_warning(s, "%s", (startup ? at_startup : at_restart).c_str());
+        const char *number = numbers[startup ? 0 : 1];
+        const std::string &text = startup ? at_startup : at_restart;
+        if (number && *number) svc()->config_warning(s, "%s: %s", number, text.c_str());
+        else svc()->config_warning(s, "%s", text.c_str());
+    }
+    void say_restart(const char *number, const std::string &text) const
+    {
+        if (!startup) svc()->config_warning(s, "%s: %s", number, text.c_str());
     }
 };
 
 void check_limits(Settings &c, const Warner &w)
 {
     if (c.server_limit > kMaxServerLimit) {
-        w.say(format("ServerLimit of %d exceeds compile-time limit of %d servers, decreasing to %d.",
+        w.say(n().server_limit_high, format("ServerLimit of %d exceeds compile-time limit of %d servers, decreasing to %d.",
                      c.server_limit, kMaxServerLimit, kMaxServerLimit),
-              format("AH00299: ServerLimit of %d exceeds compile-time limit of %d, decreasing to match",
+              format("ServerLimit of %d exceeds compile-time limit of %d, decreasing to match",
                      c.server_limit, kMaxServerLimit));
         c.server_limit = kMaxServerLimit;
     } else if (c.server_limit < 1) {
-        w.say(format("ServerLimit of %d not allowed, increasing to 1.", c.server_limit),
-              format("AH00301: ServerLimit of %d not allowed, increasing to 1", c.server_limit));
+        w.say(n().server_limit_low, format("ServerLimit of %d not allowed, increasing to 1.", c.server_limit),
+              format("ServerLimit of %d not allowed, increasing to 1", c.server_limit));
         c.server_limit = 1;
     }
     if (c.thread_limit > kMaxThreadLimit) {
-        w.say(format("ThreadLimit of %d exceeds compile-time limit of %d threads, decreasing to %d.",
+        w.say(n().thread_limit_high, format("ThreadLimit of %d exceeds compile-time limit of %d threads, decreasing to %d.",
                      c.thread_limit, kMaxThreadLimit, kMaxThreadLimit),
-              format("AH00306: ThreadLimit of %d exceeds compile-time limit of %d, decreasing to match",
+              format("ThreadLimit of %d exceeds compile-time limit of %d, decreasing to match",
                      c.thread_limit, kMaxThreadLimit));
         c.thread_limit = kMaxThreadLimit;
     } else if (c.thread_limit < 1) {
-        w.say(format("ThreadLimit of %d not allowed, increasing to 1.", c.thread_limit),
-              format("AH00308: ThreadLimit of %d not allowed, increasing to 1", c.thread_limit));
+        w.say(n().thread_limit_low, format("ThreadLimit of %d not allowed, increasing to 1.", c.thread_limit),
+              format("ThreadLimit of %d not allowed, increasing to 1", c.thread_limit));
         c.thread_limit = 1;
     }
 }
@@ -108,12 +119,12 @@ void check_limits(Settings &c, const Warner &w)
 void keep_scoreboard_size(Settings &c, const Warner &w, int first_server, int first_thread)
 {
     if (first_server > 0 && c.server_limit != first_server) {
-        w.say("", format("AH00304: changing ServerLimit to %d from original value of %d not allowed during restart",
+        w.say_restart(n().server_limit_changed, format("changing ServerLimit to %d from original value of %d not allowed during restart",
                          c.server_limit, first_server));
         c.server_limit = first_server;
     }
     if (first_thread > 0 && c.thread_limit != first_thread) {
-        w.say("", format("AH00309: changing ThreadLimit to %d from original value of %d not allowed during restart",
+        w.say_restart(n().thread_limit_changed, format("changing ThreadLimit to %d from original value of %d not allowed during restart",
                          c.thread_limit, first_thread));
         c.thread_limit = first_thread;
     }
@@ -122,17 +133,17 @@ void keep_scoreboard_size(Settings &c, const Warner &w, int first_server, int fi
 void check_threads(Settings &c, const Warner &w)
 {
     if (c.threads_per_child > c.thread_limit) {
-        w.say(format("ThreadsPerChild of %d exceeds ThreadLimit of %d threads, decreasing to %d. "
+        w.say(n().threads_high, format("ThreadsPerChild of %d exceeds ThreadLimit of %d threads, decreasing to %d. "
                      "To increase, please see the ThreadLimit directive. "
                      "(ThreadLimit %d would keep ThreadsPerChild %d.)",
                      c.threads_per_child, c.thread_limit, c.thread_limit, c.threads_per_child, c.threads_per_child),
-              format("AH00311: ThreadsPerChild of %d exceeds ThreadLimit of %d, decreasing to match "
+              format("ThreadsPerChild of %d exceeds ThreadLimit of %d, decreasing to match "
                      "(ThreadLimit only changes with a full stop and start: ThreadLimit %d would keep it)",
                      c.threads_per_child, c.thread_limit, c.threads_per_child));
         c.threads_per_child = c.thread_limit;
     } else if (c.threads_per_child < 1) {
-        w.say(format("ThreadsPerChild of %d not allowed, increasing to 1.", c.threads_per_child),
-              format("AH00313: ThreadsPerChild of %d not allowed, increasing to 1", c.threads_per_child));
+        w.say(n().threads_low, format("ThreadsPerChild of %d not allowed, increasing to 1.", c.threads_per_child),
+              format("ThreadsPerChild of %d not allowed, increasing to 1", c.threads_per_child));
         c.threads_per_child = 1;
     }
 }
@@ -141,29 +152,29 @@ void check_workers(Settings &c, const Warner &w)
 {
     int tpc = c.threads_per_child;
     if (c.max_workers < tpc) {
-        w.say(format("MaxRequestWorkers of %d is less than ThreadsPerChild of %d, increasing to %d. "
+        w.say(n().workers_low, format("MaxRequestWorkers of %d is less than ThreadsPerChild of %d, increasing to %d. "
                      "MaxRequestWorkers must be at least as large as the number of threads in a single server.",
                      c.max_workers, tpc, tpc),
-              format("AH00315: MaxRequestWorkers of %d is less than ThreadsPerChild of %d, increasing to match",
+              format("MaxRequestWorkers of %d is less than ThreadsPerChild of %d, increasing to match",
                      c.max_workers, tpc));
         c.max_workers = tpc;
     }
     if (int rounded = c.max_workers / tpc * tpc; rounded != c.max_workers) {
-        w.say(format("MaxRequestWorkers of %d is not an integer multiple of ThreadsPerChild of %d, "
+        w.say(n().workers_not_multiple, format("MaxRequestWorkers of %d is not an integer multiple of ThreadsPerChild of %d, "
                      "decreasing to nearest multiple %d, for a maximum of %d servers.",
                      c.max_workers, tpc, rounded, rounded / tpc),
-              format("AH00317: MaxRequestWorkers of %d is not an integer multiple of ThreadsPerChild of %d, "
+              format("MaxRequestWorkers of %d is not an integer multiple of ThreadsPerChild of %d, "
                      "decreasing to nearest multiple %d",
                      c.max_workers, tpc, rounded));
         c.max_workers = rounded;
     }
     if (int servers = c.max_workers / tpc; servers > c.server_limit) {
         int capped = c.server_limit * tpc;
-        w.say(format("MaxRequestWorkers of %d would require %d servers and would exceed ServerLimit of %d, "
+        w.say(n().workers_over_limit, format("MaxRequestWorkers of %d would require %d servers and would exceed ServerLimit of %d, "
                      "decreasing to %d. To increase, please see the ServerLimit directive. "
                      "(ServerLimit %d would keep MaxRequestWorkers %d.)",
                      c.max_workers, servers, c.server_limit, capped, servers, c.max_workers),
-              format("AH00319: MaxRequestWorkers of %d would require %d servers and exceed ServerLimit of %d, "
+              format("MaxRequestWorkers of %d would require %d servers and exceed ServerLimit of %d, "
                      "decreasing to %d (ServerLimit only changes with a full stop and start: "
                      "ServerLimit %d would keep it)",
                      c.max_workers, servers, c.server_limit, capped, servers));
@@ -174,14 +185,14 @@ void check_workers(Settings &c, const Warner &w)
 void check_spares(Settings &c, const Warner &w)
 {
     if (c.start_servers < 1) {
-        w.say(format("StartServers of %d not allowed, increasing to 1.", c.start_servers),
-              format("AH00321: StartServers of %d not allowed, increasing to 1", c.start_servers));
+        w.say(n().start_servers_low, format("StartServers of %d not allowed, increasing to 1.", c.start_servers),
+              format("StartServers of %d not allowed, increasing to 1", c.start_servers));
         c.start_servers = 1;
     }
     if (c.min_spare_threads < 1) {
-        w.say(format("MinSpareThreads of %d not allowed, increasing to 1 to avoid almost certain server "
+        w.say(n().min_spare_low, format("MinSpareThreads of %d not allowed, increasing to 1 to avoid almost certain server "
                      "failure. Please read the documentation.", c.min_spare_threads),
-              format("AH00323: MinSpareThreads of %d not allowed, increasing to 1", c.min_spare_threads));
+              format("MinSpareThreads of %d not allowed, increasing to 1", c.min_spare_threads));
         c.min_spare_threads = 1;
     }
     // Apache raises it silently. Below this, retiring one idle process would
@@ -192,42 +203,65 @@ void check_spares(Settings &c, const Warner &w)
                                   "+ 1, increasing to %d, so that retiring an idle process does not go below "
                                   "MinSpareThreads.",
                                   c.max_spare_threads, c.min_spare_threads, c.threads_per_child, floor);
-        w.say(text, text);
+        const char *none[2] = {"", ""};
+        w.say(none, text, text);
         c.max_spare_threads = floor;
     }
 }
 
-}  // namespace
+const char *set_async_factor(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    char *end = nullptr;
+    errno = 0;
+    double v = strtod(argv[0], &end);
+    if (end == argv[0] || *end != '\0' || errno != 0 || !(v > 0))
+        return "AsyncRequestWorkerFactor argument must be a positive number";
+    settings_rw(cmd).async_factor = v;
+    return nullptr;
+}
 
-const mh_command commands[] = {
-    {"StartServers", set_number, offsetof(Settings, start_servers), MH_WHERE_SERVER, MH_TAKE1,
-     "Number of child processes launched at server startup"},
-    {"MinSpareThreads", set_number, offsetof(Settings, min_spare_threads), MH_WHERE_SERVER, MH_TAKE1,
-     "Minimum number of idle threads, to handle request spikes"},
-    {"MaxSpareThreads", set_number, offsetof(Settings, max_spare_threads), MH_WHERE_SERVER, MH_TAKE1,
-     "Maximum number of idle threads"},
-    {"MaxRequestWorkers", set_max_workers, 0, MH_WHERE_SERVER, MH_TAKE1,
-     "Maximum number of threads alive at the same time"},
-    {"MaxClients", set_max_workers, 1, MH_WHERE_SERVER, MH_TAKE1, "Deprecated name of MaxRequestWorkers"},
-    {"ThreadsPerChild", set_number, offsetof(Settings, threads_per_child), MH_WHERE_SERVER, MH_TAKE1,
-     "Number of threads each child creates"},
-    {"ServerLimit", set_number, offsetof(Settings, server_limit), MH_WHERE_SERVER, MH_TAKE1,
-     "Maximum number of child processes for this run of Apache"},
-    {"ThreadLimit", set_number, offsetof(Settings, thread_limit), MH_WHERE_SERVER, MH_TAKE1,
-     "Maximum number of worker threads per child process for this run of Apache - Upper limit for "
-     "ThreadsPerChild"},
-    {"MaxConnectionsPerChild", set_max_connections, 0, MH_WHERE_SERVER, MH_TAKE1,
-     "Maximum number of connections a particular child serves before dying."},
-    {"MaxRequestsPerChild", set_max_connections, 1, MH_WHERE_SERVER, MH_TAKE1,
-     "Maximum number of connections a particular child serves before dying. (Deprecated)"},
+#define THREADED_COMMANDS \
+    {"StartServers", set_number, offsetof(Settings, start_servers), MH_WHERE_SERVER, MH_TAKE1, \
+     "Number of child processes launched at server startup"}, \
+    {"MinSpareThreads", set_number, offsetof(Settings, min_spare_threads), MH_WHERE_SERVER, MH_TAKE1, \
+     "Minimum number of idle threads, to handle request spikes"}, \
+    {"MaxSpareThreads", set_number, offsetof(Settings, max_spare_threads), MH_WHERE_SERVER, MH_TAKE1, \
+     "Maximum number of idle threads"}, \
+    {"MaxRequestWorkers", set_max_workers, 0, MH_WHERE_SERVER, MH_TAKE1, \
+     "Maximum number of threads alive at the same time"}, \
+    {"MaxClients", set_max_workers, 1, MH_WHERE_SERVER, MH_TAKE1, "Deprecated name of MaxRequestWorkers"}, \
+    {"ThreadsPerChild", set_number, offsetof(Settings, threads_per_child), MH_WHERE_SERVER, MH_TAKE1, \
+     "Number of threads each child creates"}, \
+    {"ServerLimit", set_number, offsetof(Settings, server_limit), MH_WHERE_SERVER, MH_TAKE1, \
+     "Maximum number of child processes for this run of Apache"}, \
+    {"ThreadLimit", set_number, offsetof(Settings, thread_limit), MH_WHERE_SERVER, MH_TAKE1, \
+     "Maximum number of worker threads per child process for this run of Apache - Upper limit for " \
+     "ThreadsPerChild"}, \
+    {"MaxConnectionsPerChild", set_max_connections, 0, MH_WHERE_SERVER, MH_TAKE1, \
+     "Maximum number of connections a particular child serves before dying."}, \
+    {"MaxRequestsPerChild", set_max_connections, 1, MH_WHERE_SERVER, MH_TAKE1, \
+     "Maximum number of connections a particular child serves before dying. (Deprecated)"}, \
+
+
+const mh_command kWorkerCommands[] = {THREADED_COMMANDS MH_COMMAND_END};
+const mh_command kEventCommands[] = {
+    THREADED_COMMANDS
+    {"AsyncRequestWorkerFactor", set_async_factor, 0, MH_WHERE_SERVER, MH_TAKE1,
+     "How many additional connects will be accepted per idle worker thread"},
     MH_COMMAND_END,
 };
+#undef THREADED_COMMANDS
+
+}  // namespace
+
+const mh_command *commands(bool async) { return async ? kEventCommands : kWorkerCommands; }
+
 
 void *create_server_config(mh_pool *pool) { return new (api->pcalloc(pool, sizeof(Settings))) Settings(); }
 
 const Settings &settings_of(const mh_server *s)
 {
-    return *static_cast<const Settings *>(api->server_config(s, &mpm_worker_module));
+    return *static_cast<const Settings *>(api->server_config(s, profile().module));
 }
 
 int check_config(mh_server *s)
@@ -245,4 +279,4 @@ int check_config(mh_server *s)
     return 0;
 }
 
-}  // namespace worker
+}  // namespace threaded
