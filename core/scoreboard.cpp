@@ -158,6 +158,7 @@ int read_global(mh_status_global *out)
     full.struct_size = sizeof full;
     full.mpm_name = g_global->mpm_name;
     full.threaded = g_global->threaded;
+    full.async = g_global->async;
     full.server_limit = g_global->server_limit;
     full.thread_limit = g_global->thread_limit;
     full.max_processes = g_global->max_processes;
@@ -181,6 +182,10 @@ int read_process(int p, mh_status_process *out)
     full.pid = proc->pid;
     full.generation = proc->generation;
     full.quiescing = proc->quiescing;
+    full.conns_total = proc->conns_total;
+    full.conns_writing = proc->conns_writing;
+    full.conns_keepalive = proc->conns_keepalive;
+    full.conns_closing = proc->conns_closing;
     fill(out, full);
     return 0;
 }

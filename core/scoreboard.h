@@ -43,10 +43,13 @@ struct Global {
     std::atomic<uint64_t> saturation_episodes;
     char mpm_name[16];
     int threaded;
+    int async;
 };
 
 struct Process {
     std::atomic<int> pid, generation, quiescing;
+    // An event MPM's connections (mod_status's async table).
+    std::atomic<int> conns_total, conns_writing, conns_keepalive, conns_closing;
 };
 
 // 0, or -1 with errno. Later calls keep the first size.

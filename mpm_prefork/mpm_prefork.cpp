@@ -33,6 +33,7 @@ const mh_mpm mpm = {
     start,
     stop,
     nullptr,
+    0,  // not async: a connection holds its child throughout
 };
 
 }  // namespace

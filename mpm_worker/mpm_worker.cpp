@@ -12,7 +12,7 @@ const Numbers kNumbers = {
     {"", "AH00321"}, {"", "AH00323"},
 };
 
-const Profile kProfile = {&mpm_worker_module, child_main, &kNumbers, false};
+const Profile kProfile = {&mpm_worker_module, child_main, &kNumbers, false, false};
 
 void register_hooks(const mh_api *a, const mh_module *) { init(a, &kProfile); }
 
@@ -24,6 +24,7 @@ const mh_mpm kMpm = {
     start,
     stop,
     nullptr,  // -X: the core serves in one process itself
+    0,        // not async: a connection holds its thread throughout
 };
 
 }  // namespace

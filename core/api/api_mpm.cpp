@@ -70,6 +70,7 @@ void scoreboard_describe(int max_processes, int threads_per_child, int max_reque
             const mh_mpm *mpm = s->mpm->desc->mpm;
             snprintf(g->mpm_name, sizeof g->mpm_name, "%s", mpm->name);
             g->threaded = mpm->threaded;
+            g->async = mpm->async;
         }
     }
 }
@@ -106,6 +107,9 @@ void slot_set_owner(mh_slot *s, int pid, int generation)
 void process_set(int p, int pid, int gen, int quiescing)
 {
     if (scoreboard::Process *proc = scoreboard::process(p)) {
+        if (proc->pid != pid) {  // another process: its connection counts start afresh
+            proc->conns_total = proc->conns_writing = proc->conns_keepalive = proc->conns_closing = 0;
+        }
         proc->pid = pid;
         proc->generation = gen;
         proc->quiescing = quiescing;
@@ -170,6 +174,16 @@ int conn_fd(const mh_conn *c) { return of(c)->fd(); }
 void conn_close(mh_conn *c) { delete of(c); }
 int64_t now_ms() { return monotonic_ms(); }
 
+void process_set_conns(int p, int total, int writing, int keepalive, int closing)
+{
+    if (scoreboard::Process *proc = scoreboard::process(p)) {
+        proc->conns_total.store(total, std::memory_order_relaxed);
+        proc->conns_writing.store(writing, std::memory_order_relaxed);
+        proc->conns_keepalive.store(keepalive, std::memory_order_relaxed);
+        proc->conns_closing.store(closing, std::memory_order_relaxed);
+    }
+}
+
 }  // namespace
 
 void fill_mpm(mh_mpm_services &m)
@@ -205,6 +219,7 @@ void fill_mpm(mh_mpm_services &m)
     m.conn_fd = conn_fd;
     m.conn_close = conn_close;
     m.now_ms = now_ms;
+    m.process_set_conns = process_set_conns;
 }
 
 }  // namespace mh::api_parts

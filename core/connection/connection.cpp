@@ -125,6 +125,16 @@ int Connection::local_port() const
     return local_port_;
 }
 
+void Connection::set_slot(mh_slot *slot)
+{
+    if (slot == slot_) return;
+    slot_ = slot;
+    bool in_request = state_ == State::Request || state_ == State::NeedWorker || state_ == State::Preread;
+    if (slot && in_request)
+        scoreboard::request_started(slot, request_.request_line, client_text_, request_.hostname, request_.protocol,
+                                    request_.start_us);
+}
+
 void Connection::set_state(int state)
 {
     if (slot_) slot_->state.store(state, std::memory_order_relaxed);
@@ -307,6 +317,7 @@ Connection::Next Connection::on_head()
 
 void Connection::start_request()
 {
+    body_clock_started_ = false;
     request_.reset();
     request_.keepalive_count = requests_;
     pipeline::begin(request_);
@@ -317,12 +328,14 @@ Connection::Next Connection::on_request()
 {
     if (pipeline::resume(request_, !blocking_) == pipeline::Progress::NeedsWorker) {
         const http::RequestHead &h = parser_.head();
+        uint64_t limit = body_limit(request_);
         bool small_body = h.framing == http::BodyFraming::Length && !h.expect_continue && !request_.body_started &&
-                          h.content_length <= kPrereadLimit &&
+                          h.content_length <= kPrereadLimit && (limit == 0 || h.content_length <= limit) &&
                           parser_.buffered_input() + parser_.body_received() < h.content_length;
         if (small_body) {
             last_read_ms_ = monotonic_ms();
             body_deadline_.start(server_.core.body_timeout, last_read_ms_);
+            body_clock_started_ = true;  // read_body goes on with the same deadlines
             set_state(MH_WORKER_READ);
             state_ = State::Preread;
             return std::nullopt;
@@ -629,7 +642,10 @@ long Connection::read_body(mh_request &r, char *buf, size_t n)
             if (!send(kContinue) || !flush()) return r.body_failed = true, -1;
             r.continue_sent = true;
         }
-        body_deadline_.start(server_.core.body_timeout, monotonic_ms());
+        if (!body_clock_started_) {
+            last_read_ms_ = monotonic_ms();
+            body_deadline_.start(server_.core.body_timeout, last_read_ms_);
+        }
     }
     set_state(MH_WORKER_READ);
     size_t copied = 0;
@@ -665,7 +681,7 @@ long Connection::read_body(mh_request &r, char *buf, size_t n)
                 if (got == Read::Failed) aborted_ = true;
                 continue;
             }
-            int64_t deadline = std::min(body_deadline_.at_ms, monotonic_ms() + int64_t(server_.core.timeout) * 1000);
+            int64_t deadline = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(server_.core.timeout) * 1000);
             if (wait(Want::Read, deadline, false)) continue;
             r.status = 408;
             r.body_failed = true;

@@ -49,7 +49,9 @@ public:
     void run_blocking_part();
     Phase phase() const;
     int fd() const { return fd_; }
-    void set_slot(mh_slot *slot) { slot_ = slot; }
+    // The scoreboard row that accounts for what it serves from now on; a
+    // request in progress moves there with it.
+    void set_slot(mh_slot *slot);
 
     // ---- for the request layer ----
     http::RequestParser &parser() { return parser_; }
@@ -135,6 +137,7 @@ private:
     unsigned requests_ = 0;
     int64_t deadline_ = 0;
     int64_t last_read_ms_ = 0;  // Timeout counts from the last bytes received
+    bool body_clock_started_ = false;  // the loop read the body first: its deadlines go on
     int64_t linger_until_ = 0;
     Deadline head_deadline_, body_deadline_;
     char client_ip_[64] = "";

@@ -63,7 +63,7 @@ enum mh_worker_state {
 /* Server-wide figures from the scoreboard. The caller sets struct_size. */
 typedef struct mh_status_global {
     uint32_t struct_size;
-    const char *mpm_name;        /* "prefork", "worker" */
+    const char *mpm_name;        /* "prefork", "worker", "event" */
     int threaded;                /* the MPM runs threads in its children */
     int server_limit;            /* process slots in the scoreboard */
     int thread_limit;            /* thread slots per process */
@@ -75,6 +75,8 @@ typedef struct mh_status_global {
     int64_t start_time_us;       /* master start, microseconds since epoch */
     int64_t restart_time_us;     /* last restart (= start time without one) */
     uint64_t max_workers_episodes; /* times the pool hit MaxRequestWorkers */
+    /* ---- 1.2 ---- */
+    int async;                   /* the MPM's connections wait without a worker (event) */
 } mh_status_global;
 
 typedef struct mh_status_process {
@@ -82,6 +84,11 @@ typedef struct mh_status_process {
     int pid;                     /* 0 when the slot is empty */
     int generation;
     int quiescing;               /* finishing its connections, then exiting */
+    /* ---- 1.2: an event MPM's connections (0 under the others) ---- */
+    int conns_total;             /* open connections */
+    int conns_writing;           /* waiting for the client to take a response */
+    int conns_keepalive;         /* idle between requests */
+    int conns_closing;           /* in a lingering close */
 } mh_status_process;
 
 typedef struct mh_status_worker {

@@ -162,6 +162,8 @@ typedef struct mh_mpm_services {
     void (*conn_close)(mh_conn *c);
     /* [any] Milliseconds on the monotonic clock of the deadlines. */
     int64_t (*now_ms)(void);
+    /* [child] What process slot `process` holds now, for mod_status. */
+    void (*process_set_conns)(int process, int total, int writing, int keepalive, int closing);
 } mh_mpm_services;
 
 struct mh_mpm {
@@ -182,6 +184,10 @@ struct mh_mpm {
     void (*stop)(mh_server *s, int how);
     /* [master] -X: serve from this one process until SIGTERM/SIGINT. */
     int (*run_single_process)(mh_server *s);
+    /* ---- 1.2 ---- */
+    /* Connections wait without holding a worker (event): mod_status then
+     * shows each process's connections (process_set_conns). */
+    int async;
 };
 
 #ifdef __cplusplus

@@ -178,7 +178,7 @@ static void register_hooks(const mh_api *api, const mh_module *self)
 
 MH_DECLARE_MODULE(static_module) = {
     MH_MODULE_HEADER,
-    MH_MODULE_NO_FLAGS,
+    MH_MODULE_NONBLOCKING, /* open, fstat and sendfile of files: an event loop may run it */
     st_commands,
     st_create_dir_config,
     st_merge_dir_config,

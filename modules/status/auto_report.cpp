@@ -68,6 +68,17 @@ std::string auto_report(const Snapshot &s)
     line(out, "BusyWorkers", std::to_string(s.busy));
     line(out, "GracefulWorkers", std::to_string(s.graceful));
     line(out, "IdleWorkers", std::to_string(s.idle));
+    if (g.async) {
+        // Apache event's keys, in its order (2.4.71: ConnsAsyncWaitIO too,
+        // always 0 here: nothing waits on I/O for a module).
+        line(out, "Processes", std::to_string(s.processes.size()));
+        line(out, "Stopping", std::to_string(s.stopping));
+        line(out, "ConnsTotal", std::to_string(s.conns_total));
+        line(out, "ConnsAsyncWaitIO", "0");
+        line(out, "ConnsAsyncWriting", std::to_string(s.conns_writing));
+        line(out, "ConnsAsyncKeepAlive", std::to_string(s.conns_keepalive));
+        line(out, "ConnsAsyncClosing", std::to_string(s.conns_closing));
+    }
     line(out, "Scoreboard", s.scoreboard);
     return out;
 }

@@ -137,6 +137,48 @@ void pid_key(std::string &out, const Snapshot &s)
     out += "\n</pre>\n";
 }
 
+// Apache event's table: per process, its connections and threads.
+void async_table(std::string &out, const Snapshot &s)
+{
+    out += "<table id=\"async\" rules=\"all\" cellpadding=\"1%\">\n"
+           "<tr><th rowspan=\"2\">Slot</th><th rowspan=\"2\">PID</th><th rowspan=\"2\">Stopping</th>"
+           "<th colspan=\"2\">Connections</th>\n<th colspan=\"3\">Threads</th><th colspan=\"4\">Async connections</th></tr>\n"
+           "<tr><th>total</th><th>accepting</th><th>busy</th><th>graceful</th><th>idle</th><th>wait-io</th>"
+           "<th>writing</th><th>keep-alive</th><th>closing</th></tr>\n";
+    int threads = s.global.threads_per_child;
+    auto cell = [&](const std::string &v) { out += "<td>" + v + "</td>"; };
+    int sum[4] = {0, 0, 0, 0};
+    for (const ProcessRow &p : s.processes) {
+        int busy = 0, graceful = 0, idle = 0;
+        for (const WorkerRow &row : s.rows)
+            if (row.process == p.slot && row.thread < threads) {
+                busy += row.letter != '_' && row.letter != '.' && row.letter != 'G' && row.letter != 'S';
+                graceful += row.letter == 'G';
+            }
+        idle = threads - busy - graceful;
+        sum[0] += busy, sum[1] += graceful, sum[2] += idle;
+        out += "<tr>";
+        cell(std::to_string(p.slot));
+        cell(std::to_string(p.p.pid));
+        cell(p.p.quiescing ? "yes" : "no");
+        cell(std::to_string(p.p.conns_total));
+        cell(p.p.quiescing ? "no" : "yes");
+        cell(std::to_string(busy));
+        cell(std::to_string(graceful));
+        cell(std::to_string(idle < 0 ? 0 : idle));
+        cell("0");
+        cell(std::to_string(p.p.conns_writing));
+        cell(std::to_string(p.p.conns_keepalive));
+        cell(std::to_string(p.p.conns_closing));
+        out += "</tr>\n";
+    }
+    out += "<tr><td>Sum</td><td>" + std::to_string(s.processes.size()) + "</td><td>" + std::to_string(s.stopping) +
+           "</td><td>" + std::to_string(s.conns_total) + "</td><td>&nbsp;</td><td>" + std::to_string(sum[0]) +
+           "</td><td>" + std::to_string(sum[1]) + "</td><td>" + std::to_string(sum[2]) + "</td><td>0</td><td>" +
+           std::to_string(s.conns_writing) + "</td><td>" + std::to_string(s.conns_keepalive) + "</td><td>" +
+           std::to_string(s.conns_closing) + "</td></tr>\n</table>\n";
+}
+
 void worker_table(std::string &out, const Snapshot &s)
 {
     bool threaded = s.global.threaded;
@@ -215,6 +257,7 @@ std::string html_report(const Snapshot &s, bool no_table)
     out += kStyle;
     out += "</style>\n</head><body>\n<h1>modhttpd Server Status for " + escape_html(s.server_name) + "</h1>\n";
     facts(out, s);
+    if (s.global.async) async_table(out, s);
     scoreboard_map(out, s);
     if (!s.extended) pid_key(out, s);
     else if (no_table) worker_list(out, s);

@@ -24,6 +24,7 @@ json server(const Snapshot &s)
         {"version", s.server_version},
         {"mpm", g.mpm_name ? g.mpm_name : ""},
         {"threaded", g.threaded != 0},
+        {"async", g.async != 0},
         {"built", s.server_built},
         {"current_time", s.now_us / 1000000},
         {"start_time", g.start_time_us / 1000000},
@@ -93,7 +94,12 @@ json processes(const Snapshot &s)
         out.push_back({{"slot", p.slot},
                        {"pid", p.p.pid},
                        {"generation", p.p.generation},
-                       {"quiescing", p.p.quiescing != 0}});
+                       {"quiescing", p.p.quiescing != 0},
+                       {"connections", s.global.async ? json{{"total", p.p.conns_total},
+                                                              {"writing", p.p.conns_writing},
+                                                              {"keepalive", p.p.conns_keepalive},
+                                                              {"closing", p.p.conns_closing}}
+                                                        : json(nullptr)}});
     return out;
 }
 

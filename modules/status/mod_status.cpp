@@ -95,7 +95,7 @@ const mh_api &api() { return *g_api; }
 
 MH_DECLARE_MODULE(status_module) = {
     MH_MODULE_HEADER,
-    MH_MODULE_NO_FLAGS,
+    MH_MODULE_NONBLOCKING, /* reads the scoreboard: an event loop may run it */
     mh_status::commands,
     nullptr,
     nullptr,

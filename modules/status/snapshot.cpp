@@ -81,6 +81,11 @@ bool take_snapshot(const mh_request *r, bool extended, Snapshot &s)
         if (p.pid) {
             s.processes.push_back({i, p});
             pids.push_back(p.pid);
+            s.stopping += p.quiescing != 0;
+            s.conns_total += p.conns_total;
+            s.conns_writing += p.conns_writing;
+            s.conns_keepalive += p.conns_keepalive;
+            s.conns_closing += p.conns_closing;
         }
         for (int j = 0; j < g.thread_limit; ++j) {
             WorkerRow row;

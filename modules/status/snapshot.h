@@ -51,6 +51,9 @@ struct Snapshot {
     std::vector<WorkerRow> rows;    // slots that served or are busy
 
     std::vector<ProcessRow> processes;  // process slots with a live pid
+    // An async MPM's (event) connections, summed over the live processes.
+    int stopping = 0;               // processes finishing their connections
+    int conns_total = 0, conns_writing = 0, conns_keepalive = 0, conns_closing = 0;
     // Without ExtendedStatus: (pid, letter) of each slot in use (PID key).
     std::vector<std::pair<int, char>> pid_key;
 };

@@ -270,6 +270,7 @@ int check_config(mh_server *s)
     // Without a scoreboard this is a first start or -t; with one, a restart.
     int first_server = 0, first_thread = 0;
     svc()->scoreboard_limits(&first_server, &first_thread);
+    if (first_thread > 0) first_thread -= extra_slots();  // the event loop's row is ours, not ThreadLimit's
     Warner w{s, first_server == 0};
     check_limits(c, w);
     keep_scoreboard_size(c, w, first_server, first_thread);

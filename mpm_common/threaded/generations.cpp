@@ -85,7 +85,7 @@ int start(mh_server *s, int kind)
     for (int i = 0; i < svc()->listener_count(); ++i) m.listen_fds.push_back(svc()->listener_fd(i));
 
     if (!m.handles_open) {
-        if (svc()->scoreboard_open(m.cfg.server_limit, m.cfg.thread_limit) != 0) {
+        if (svc()->scoreboard_open(m.cfg.server_limit, m.cfg.thread_limit + extra_slots()) != 0) {
             log_error(MH_LOG_EMERG, errno, "Unable to create the scoreboard (%d processes of %d threads)",
                       m.cfg.server_limit, m.cfg.thread_limit);
             return -1;
@@ -95,7 +95,7 @@ int start(mh_server *s, int kind)
         m.slots.assign(size_t(server_limit), ChildRecord{});
         open_handles(m);
     }
-    svc()->scoreboard_describe(m.cfg.max_processes(), m.cfg.threads_per_child, m.cfg.max_workers);
+    svc()->scoreboard_describe(m.cfg.max_processes(), m.cfg.threads_per_child + extra_slots(), m.cfg.max_workers);
 
     for (size_t i = 0; i < m.slots.size(); ++i) {
         const ChildRecord &c = m.slots[i];

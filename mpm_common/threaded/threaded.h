@@ -65,10 +65,16 @@ struct Profile {
     void (*child_main)(int slot, int generation, const struct Settings &cfg, const std::vector<int> &listen_fds);
     const Numbers *numbers;
     bool async;  // event: AsyncRequestWorkerFactor
+    // event: one scoreboard row more per process, after the workers', for
+    // what its event loop thread serves itself.
+    bool loop_slot;
 };
+
 // Called from the MPM's register_hooks.
 void init(const mh_api *a, const Profile *p);
 const Profile &profile();
+// The extra scoreboard rows per process (0 or 1).
+inline int extra_slots() { return profile().loop_slot ? 1 : 0; }
 
 // ---- directives.cpp ----
 // The directive table: worker's, or event's (with AsyncRequestWorkerFactor).

@@ -2,7 +2,7 @@ import pytest
 
 from harness import Server
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 
 
 @pytest.fixture

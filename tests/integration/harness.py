@@ -24,6 +24,7 @@ BINARY = BUILD / "core" / "modhttpd"
 MODULES = {
     "mpm_prefork_module": "mpm_prefork/mod_mpm_prefork.so",
     "mpm_worker_module": "mpm_worker/mod_mpm_worker.so",
+    "mpm_event_module": "mpm_event/mod_mpm_event.so",
     "static_module": "modules/static/mod_static.so",
     "status_module": "modules/status/mod_status.so",
 }

@@ -23,7 +23,7 @@ import pytest
 from harness import PidTrackingRequest, cpu_seconds, fd_count, handler_locations, status_of, wait_until
 from reliability_tools import Load, TCP_LISTEN, client_ports_held_by, no_sanitizer_segv
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 LOCATIONS = handler_locations("sleep", "crash")
 MODULES = ("static_module", "sleep_module", "crash_module")
 

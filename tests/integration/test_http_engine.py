@@ -11,7 +11,7 @@ import pytest
 
 from harness import Server, module_file
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 MODULES = ("static_module", "echo_module")
 INDEX = b"<html>index</html>\n"
 

@@ -11,7 +11,7 @@ import pytest
 from harness import Server, module_file
 from hostile_cases import CASES, CLOSED, GOOD, KEPT
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 INDEX = b"<html>hostile index</html>\n"
 SECRET = b"TOP-SECRET-" + os.urandom(8).hex().encode()
 

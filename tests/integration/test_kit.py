@@ -35,7 +35,7 @@ MPM_FILES = {
     "worker": BUILD / "mpm_worker" / "mod_mpm_worker.so",
 }
 # "single": modhttpd -X with the stand-in MPM built from tests/kit.
-MODES = ["single", "prefork", "worker"]
+MODES = ["single", "prefork", "worker", "event"]
 
 # example directory -> (source file, module name)
 EXAMPLE_MODULES = {

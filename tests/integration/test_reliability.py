@@ -34,7 +34,7 @@ from harness import (Server, children_of, fd_count, handler_locations, parse_res
                      wait_until)
 from reliability_tools import TCP_LISTEN, rss_kib, socket_inodes, tcp_sockets
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 LOCATIONS = handler_locations("sleep", "echo")
 POOLS = {
     # Fixed pools: the same children serve everything between restarts.

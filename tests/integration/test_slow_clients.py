@@ -38,7 +38,7 @@ import pytest
 from harness import wait_until
 from reliability_tools import Probe, TCP_ESTABLISHED, tcp_sockets
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 WORKERS = 4
 POOLS = {
     "prefork": "StartServers 4\nMinSpareServers 1\nMaxSpareServers 4\nServerLimit 4\nMaxRequestWorkers 4\n",

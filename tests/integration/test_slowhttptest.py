@@ -35,7 +35,7 @@ import pytest
 from harness import wait_until
 from reliability_tools import Probe, Sampler, need_tool, percentile, server_side
 
-MPMS = ["prefork", "worker"]
+MPMS = ["prefork", "worker", "event"]
 MAX_WORKERS = 200
 CONNECTIONS, RATE = 300, 20
 PROTECTED_SECONDS = 15  # cuts start at ~5.5 s: three rounds of them

@@ -27,11 +27,12 @@ SetHandler server-status
 SetHandler sleep
 </Location>
 """
-# Scoreboard slots with Apache's defaults: prefork 256 x 1, worker 16 x 25.
-DEFAULT_SLOTS = {"prefork": 256, "worker": 400}
+# Scoreboard slots with Apache's defaults: prefork 256 x 1, worker 16 x 25;
+# event 16 x (25 workers + the event loop's row).
+DEFAULT_SLOTS = {"prefork": 256, "worker": 400, "event": 416}
 
 # Apache 2.4.71 ?auto, non-async MPM: (key, shown when, value format).
-ALWAYS, EXTENDED, CPU_USED, UPTIME, ACCESSES = "always", "ext", "cpu", "uptime", "acc"
+ALWAYS, EXTENDED, CPU_USED, UPTIME, ACCESSES, ASYNC = "always", "ext", "cpu", "uptime", "acc", "async"
 DAY = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 MON = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 TIME = DAY + r", \d\d-" + MON + r"-\d{4} \d\d:\d\d:\d\d \S+"
@@ -41,7 +42,7 @@ LOAD = r"-?\d+\.\d\d"
 APR_G = r"(0|[1-9]\d*(\.\d*[1-9])?|\.\d*[1-9]|\d\.(\d*[1-9])?e[+-][1-9]\d*|inf)"
 AUTO_KEYS = [
     ("ServerVersion", ALWAYS, r"modhttpd/\S+"),
-    ("ServerMPM", ALWAYS, r"prefork|worker"),
+    ("ServerMPM", ALWAYS, r"prefork|worker|event"),
     ("Server Built", ALWAYS, r".+"),
     ("CurrentTime", ALWAYS, TIME),
     ("RestartTime", ALWAYS, TIME),
@@ -68,6 +69,14 @@ AUTO_KEYS = [
     ("BusyWorkers", ALWAYS, INT),
     ("GracefulWorkers", ALWAYS, INT),
     ("IdleWorkers", ALWAYS, INT),
+    # An async MPM's (event), as Apache 2.4.71's.
+    ("Processes", ASYNC, INT),
+    ("Stopping", ASYNC, INT),
+    ("ConnsTotal", ASYNC, INT),
+    ("ConnsAsyncWaitIO", ASYNC, INT),
+    ("ConnsAsyncWriting", ASYNC, INT),
+    ("ConnsAsyncKeepAlive", ASYNC, INT),
+    ("ConnsAsyncClosing", ASYNC, INT),
     ("Scoreboard", ALWAYS, r"[_SRWKDCLGI.]+"),
 ]
 
@@ -112,6 +121,7 @@ def check_auto(text, mpm, extended=True):
         CPU_USED: extended and cpu > 0,
         UPTIME: extended and int(got["ServerUptimeSeconds"]) > 0,
         ACCESSES: extended and int(got.get("Total Accesses", "0")) > 0,
+        ASYNC: mpm == "event",
     }
     expected = [k for k, when, _ in AUTO_KEYS if shown[when]]
     assert [k for k, _ in pairs] == expected
@@ -236,12 +246,18 @@ def slot_with_request(doc, request_line):
     return None
 
 
+def auto_keys(s):
+    return dict(parse_auto(get_status(s, "auto")[1].decode("latin-1"))[1])
+
+
 class HeldRequest:
     """Sends one request on a kept-alive connection and keeps the connection
     open, so that its worker stays in 'K' with that request line in its slot
     (no other request can take the slot over meanwhile)."""
 
     def __init__(self, s, raw):
+        if s.mpm == "event":  # it waits on the event loop, in no worker's slot
+            before = int(auto_keys(s)["ConnsAsyncKeepAlive"])
         self.sock = s.connect()
         self.sock.sendall(raw)
         data = b""
@@ -255,8 +271,11 @@ class HeldRequest:
         # The worker logs ('L') and flushes before it waits ('K'): let it get there.
         line = raw.split(b"\r\n")[0].decode("latin-1").replace("\\", "\\\\").replace('"', '\\"')
         try:
-            wait_for(lambda: any(sl["state"] == "K" and sl["request"] == line
-                                 for sl in status_json(s)[0]["slots"]), timeout=5, step=0.05)
+            if s.mpm == "event":
+                wait_for(lambda: int(auto_keys(s)["ConnsAsyncKeepAlive"]) > before, timeout=5, step=0.05)
+            else:
+                wait_for(lambda: any(sl["state"] == "K" and sl["request"] == line
+                                     for sl in status_json(s)[0]["slots"]), timeout=5, step=0.05)
         except BaseException:
             self.sock.close()
             raise
@@ -474,7 +493,10 @@ def test_json_matches_documented_schema(make_server, mpm):
     with HeldRequest(s, b'GET /a\\"b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'):
         doc, _ = status_json(s)
     assert schema_errors(doc, schema) == []
-    assert doc["server"]["mpm"] == mpm and doc["server"]["threaded"] == (mpm == "worker")
+    assert doc["server"]["mpm"] == mpm and doc["server"]["threaded"] == (mpm != "prefork")
+    assert doc["server"]["async"] == (mpm == "event")
+    for p in doc["processes"]:
+        assert (p["connections"] is None) == (mpm != "event")
     assert doc["server"]["name"] == "127.0.0.1"
     assert len(doc["scoreboard"]["map"]) == DEFAULT_SLOTS[mpm]
     assert sum(doc["scoreboard"]["counts"].values()) == len(doc["scoreboard"]["map"])
@@ -542,8 +564,14 @@ def test_html_page_in_chromium(make_server, mpm):
     assert header == ["Srv", "PID", "Acc", "M", "SS", "Req", "Dur", "Conn", "Child", "Slot",
                       "Client", "Protocol", "VHost", "Request"]
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S) for r in rows[1:]]
-    assert any(c[-1] == "GET /index.html HTTP/1.1" and "K" in c[3] for c in cells), cells
-    assert any(c[-1] == "GET /&lt;script&gt;alert(1)&lt;/script&gt; HTTP/1.1" for c in cells), cells
+    if mpm == "event":
+        # Idle connections hold no worker: the async table counts them.
+        total = re.search(r'<table id="async".*?<tr><td>Sum</td>(.*?)</tr>', dom, re.S)
+        assert total, dom[:3000]
+        assert int(re.findall(r"<td>(.*?)</td>", total.group(1))[9]) >= 2  # keep-alive
+    else:
+        assert any(c[-1] == "GET /index.html HTTP/1.1" and "K" in c[3] for c in cells), cells
+        assert any(c[-1] == "GET /&lt;script&gt;alert(1)&lt;/script&gt; HTTP/1.1" for c in cells), cells
     assert "<script" not in dom  # escaped: no element was made of it
     assert re.search(r"\d+ requests currently being processed, \d+ workers gracefully restarting, "
                      r"\d+ idle workers", dom)
@@ -597,7 +625,7 @@ def test_prometheus_apache_exporter_reads_auto(make_server, mpm):
     assert sum(board.values()) == DEFAULT_SLOTS[mpm]
     assert board['apache_scoreboard{state="reply"}'] >= 1
     assert board['apache_scoreboard{state="open_slot"}'] >= DEFAULT_SLOTS[mpm] - len(s.children()) * (
-        25 if mpm == "worker" else 1)
+        {"worker": 25, "event": 26}.get(mpm, 1))
     assert m['apache_info{mpm="%s",version="modhttpd/0.1.0"}' % mpm] == 1
     assert m['apache_generation{type="mpm"}'] == 0 and m['apache_generation{type="config"}'] == 1
     if "CPULoad" in after:

@@ -20,7 +20,7 @@ static void stop(mh_server *s, int how)
     (void)how;
 }
 
-static const mh_mpm single_mpm = {sizeof(mh_mpm), "single", 0, NULL, start, stop, NULL};
+static const mh_mpm single_mpm = {sizeof(mh_mpm), "single", 0, NULL, start, stop, NULL, 0};
 
 MH_DECLARE_MODULE(mpm_single_module) = {
     MH_MODULE_HEADER, MH_MODULE_NO_FLAGS, NULL, NULL, NULL, NULL, NULL, &single_mpm

@@ -5,8 +5,8 @@
 static int start(mh_server *s, int kind) { (void)s; (void)kind; return 0; }
 static void stop(mh_server *s, int how) { (void)s; (void)how; }
 
-static const mh_mpm forked = {sizeof(mh_mpm), "testfork", 0, NULL, start, stop, NULL};
-static const mh_mpm threaded = {sizeof(mh_mpm), "testthread", 1, NULL, start, stop, NULL};
+static const mh_mpm forked = {sizeof(mh_mpm), "testfork", 0, NULL, start, stop, NULL, 0};
+static const mh_mpm threaded = {sizeof(mh_mpm), "testthread", 1, NULL, start, stop, NULL, 0};
 
 MH_DECLARE_MODULE(testfork_mpm_module) = {MH_MODULE_HEADER, 0, NULL, NULL, NULL, NULL, NULL, &forked};
 MH_DECLARE_MODULE(testthread_mpm_module) = {MH_MODULE_HEADER, 0, NULL, NULL, NULL, NULL, NULL, &threaded};

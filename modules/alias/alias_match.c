@@ -1,0 +1,91 @@
+/*
+ * Which rule applies to a request, and what it maps the path onto: Apache's
+ * alias_matches, ap_pregsub and try_alias_list.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "alias.h"
+
+size_t al_prefix_length(const char *uri, const char *fake)
+{
+    const char *a = fake, *u = uri;
+    while (*a) {
+        if (*a == '/') {
+            /* Any run of '/' in the alias matches any run in the path, but
+             * there must be one. */
+            if (*u != '/') return 0;
+            while (*a == '/') a++;
+            while (*u == '/') u++;
+        } else if (*u++ != *a++) {
+            return 0;
+        }
+    }
+    /* "/icons" covers "/icons" and "/icons/x", not "/iconsx". */
+    if (a > fake && a[-1] != '/' && *u != '\0' && *u != '/') return 0;
+    return (size_t)(u - uri);
+}
+
+char *al_substitute(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch)
+{
+    size_t len = 0;
+    for (const char *s = tmpl; *s; ++s) { /* first pass: the length */
+        if (*s == '$' && s[1] >= '0' && s[1] <= '9') {
+            int g = *++s - '0';
+            if (g < nmatch && m[g].start >= 0 && m[g].end > m[g].start) len += (size_t)(m[g].end - m[g].start);
+        } else {
+            if (*s == '\\' && s[1]) s++;
+            len++;
+        }
+    }
+    char *out = al_api->palloc(p, len + 1), *d = out;
+    for (const char *s = tmpl; *s; ++s) {
+        if (*s == '$' && s[1] >= '0' && s[1] <= '9') {
+            int g = *++s - '0';
+            if (g < nmatch && m[g].start >= 0 && m[g].end > m[g].start) {
+                memcpy(d, subject + m[g].start, (size_t)(m[g].end - m[g].start));
+                d += m[g].end - m[g].start;
+            }
+        } else {
+            if (*s == '\\' && s[1]) s++;
+            *d++ = *s;
+        }
+    }
+    *d = '\0';
+    return out;
+}
+
+/* What one rule makes of `uri`, or NULL when it does not match. */
+static char *apply(mh_pool *p, const al_rule *rule, const char *uri, int redirect)
+{
+    if (rule->regex) {
+        mh_regmatch m[MH_REGEX_MAX_MATCH];
+        if (!al_api->regex_match(rule->regex, uri, m, MH_REGEX_MAX_MATCH)) return NULL;
+        if (rule->real == NULL) return ""; /* RedirectMatch gone: matched, no URL */
+        char *found = al_substitute(p, rule->real, uri, m, MH_REGEX_MAX_MATCH);
+        return redirect ? al_escape_url(p, found) : found;
+    }
+    size_t n = al_prefix_length(uri, rule->fake);
+    if (n == 0) return NULL;
+    const char *rest = redirect ? al_escape_path(p, uri + n) : uri + n;
+    return al_api->psprintf(p, "%s%s", rule->real ? rule->real : "", rest);
+}
+
+const al_rule *al_first_match(mh_request *r, const al_rule *list, int redirect, char **target)
+{
+    mh_pool *p = al_api->request_pool(r);
+    const char *uri = al_api->request_path(r);
+    for (const al_rule *rule = list; rule; rule = rule->next) {
+        char *found = apply(p, rule, uri, redirect);
+        if (found == NULL) continue;
+        if (rule->handler) {
+            /* ScriptAlias: the handler, and Apache's note for mod_cgi. */
+            al_api->set_handler(r, rule->handler);
+            al_api->table_set(al_api->notes(r), "alias-forced-type", rule->handler);
+        }
+        /* A relative file name is under ServerRoot, as Apache has it. */
+        *target = redirect ? found : al_api->server_path(p, al_api->request_server(r), found);
+        return rule;
+    }
+    return NULL;
+}
