@@ -21,11 +21,11 @@ const mh_api *hd_api;
 
 #define FILTER_NAME "FIXUP_HEADERS_OUT"
 /* Notes this module keeps for itself (the ABI has no per-request module
- * state): when the request started, and that Header always was applied
- * by the error path already (an ErrorDocument's own request must not
+ * state): when the request started, and that an error was answered (and
+ * Header always applied for it: an ErrorDocument's own request must not
  * apply it a second time). */
 #define NOTE_START "mod_headers.request_time"
-#define NOTE_ALWAYS_DONE "mod_headers.always_done"
+#define NOTE_ERROR "mod_headers.error"
 
 static int64_t now_us(void)
 {
@@ -63,21 +63,33 @@ static int fixups(mh_request *r)
     return MH_DECLINED;
 }
 
+static int error_answered(mh_request *r) { return hd_api->table_get(hd_api->notes(r), NOTE_ERROR) != NULL; }
+
+/* The filter's context says whether an error was answered before it was
+ * added: then it belongs to the request an ErrorDocument URL started. */
+#define BEFORE_ANY_ERROR ((void *)1)
+#define AFTER_AN_ERROR ((void *)2)
+
 static int insert_filter(mh_request *r)
 {
     const hd_conf *c = conf_of(r);
-    if (c && (c->out.n || c->err.n)) hd_api->add_output_filter(r, FILTER_NAME, NULL);
+    if (c && (c->out.n || c->err.n))
+        hd_api->add_output_filter(r, FILTER_NAME, error_answered(r) ? AFTER_AN_ERROR : BEFORE_ANY_ERROR);
     return MH_OK;
 }
 
-static int always_done(mh_request *r) { return hd_api->table_get(hd_api->notes(r), NOTE_ALWAYS_DONE) != NULL; }
-
-/* First call, data or end alike: nothing has gone out yet. */
+/* First call, data or end alike: nothing has gone out yet. As in Apache:
+ * the request an ErrorDocument URL started gets the onsuccess list (the
+ * always list is applied already); an error answer written through this
+ * very filter (ErrorDocument "text") gets neither. */
 static int fixup_filter(mh_filter *f, mh_request *r, const char *data, size_t n, int eos)
 {
     const hd_conf *c = conf_of(r);
-    if (c && c->err.n && !always_done(r)) hd_apply(r, hd_api->err_headers_out(r), HD_RESPONSE, &c->err, 0);
-    if (c) hd_apply(r, hd_api->headers_out(r), HD_RESPONSE, &c->out, 0);
+    int error_answer = error_answered(r) && hd_api->filter_ctx(f) == BEFORE_ANY_ERROR;
+    if (c && !error_answer) {
+        if (!error_answered(r)) hd_apply(r, hd_api->err_headers_out(r), HD_RESPONSE, &c->err, 0);
+        hd_apply(r, hd_api->headers_out(r), HD_RESPONSE, &c->out, 0);
+    }
     hd_api->filter_remove(f);
     return hd_api->filter_pass(f, data, n, eos);
 }
@@ -87,9 +99,9 @@ static int error_response(mh_request *r, int status)
 {
     (void)status;
     const hd_conf *c = conf_of(r);
-    if (c == NULL || c->err.n == 0 || always_done(r)) return MH_DECLINED;
+    if (c == NULL || (c->err.n == 0 && c->out.n == 0) || error_answered(r)) return MH_DECLINED;
     hd_apply(r, hd_api->err_headers_out(r), HD_RESPONSE, &c->err, 0);
-    hd_api->table_set(hd_api->notes(r), NOTE_ALWAYS_DONE, "1");
+    hd_api->table_set(hd_api->notes(r), NOTE_ERROR, "1");
     return MH_DECLINED;
 }
 

@@ -64,7 +64,9 @@ KILL_POOLS = {
     "worker": "StartServers 3\nThreadsPerChild 4\nMinSpareThreads 2\nMaxSpareThreads 16\n"
               "MaxRequestWorkers 24\nServerLimit 6\n",
 }
+KILL_POOLS["event"] = KILL_POOLS["worker"]  # the same processes and threads
 PER_PROCESS = {"prefork": 1, "worker": 4}
+PER_PROCESS["event"] = 8  # event: a process may hold every connection of the load (8 clients)
 
 
 def stop_and_kill(s, load, sig):
@@ -108,7 +110,8 @@ def test_children_killed_under_load_cost_only_their_own_connections(make_server,
         load.ok, load.failures, victim9, sorted(ports9), victim11, sorted(ports11), sorted(held11), load.pids)
     print(report)
 
-    # A process holds one connection under prefork, ThreadsPerChild under worker.
+    # A process holds one connection under prefork, ThreadsPerChild under
+    # worker, any number under event (its loop holds them).
     assert len(ports9) <= PER_PROCESS[mpm] and len(ports11) <= PER_PROCESS[mpm], report
     # Only requests on the killed processes' connections failed, at most one
     # per connection (the client does not retry).
@@ -156,6 +159,7 @@ CRASH_POOLS = {
     "worker": "StartServers 2\nThreadsPerChild 3\nMinSpareThreads 1\nMaxSpareThreads 8\n"
               "MaxRequestWorkers 9\nServerLimit 3\n",
 }
+CRASH_POOLS["event"] = CRASH_POOLS["worker"]  # the same processes and threads
 SIGNALS = {"segv": "Segmentation fault (11)", "abort": "Aborted (6)", "exit": None}
 
 
@@ -201,6 +205,7 @@ HANG_POOLS = {
     "worker": "StartServers 1\nThreadsPerChild 3\nMinSpareThreads 1\nMaxSpareThreads 4\n"
               "MaxRequestWorkers 3\nServerLimit 1\n",
 }
+HANG_POOLS["event"] = HANG_POOLS["worker"]  # the same processes and threads
 HANG = "/sleep?ms=120000&flush=1"  # far beyond Timeout 2
 
 
@@ -255,6 +260,7 @@ ONE_PROCESS = {
     "worker": "StartServers 1\nThreadsPerChild 4\nMinSpareThreads 1\nMaxSpareThreads 8\n"
               "MaxRequestWorkers 4\nServerLimit 1\n",
 }
+ONE_PROCESS["event"] = ONE_PROCESS["worker"]  # the same processes and threads
 COMBINED = re.compile(r'^127\.0\.0\.1 - - \[[^]]+\] "[^"]*" \d{3} (\d+|-) "[^"]*" "[^"]*"$')
 
 
@@ -333,6 +339,7 @@ BACKLOG_POOLS = {
     "worker": "StartServers 1\nThreadsPerChild 2\nMinSpareThreads 1\nMaxSpareThreads 4\n"
               "MaxRequestWorkers 2\nServerLimit 1\n",
 }
+BACKLOG_POOLS["event"] = BACKLOG_POOLS["worker"]  # the same processes and threads
 
 
 def accept_queue(port):

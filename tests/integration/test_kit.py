@@ -33,6 +33,7 @@ GUIDE = SOURCE / "docs" / "modules.md"
 MPM_FILES = {
     "prefork": BUILD / "mpm_prefork" / "mod_mpm_prefork.so",
     "worker": BUILD / "mpm_worker" / "mod_mpm_worker.so",
+    "event": BUILD / "mpm_event" / "mod_mpm_event.so",
 }
 # "single": modhttpd -X with the stand-in MPM built from tests/kit.
 MODES = ["single", "prefork", "worker", "event"]

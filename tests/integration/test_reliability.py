@@ -42,7 +42,9 @@ POOLS = {
     "worker": "StartServers 1\nThreadsPerChild 8\nMinSpareThreads 1\nMaxSpareThreads 16\n"
               "MaxRequestWorkers 8\nServerLimit 2\n",
 }
+POOLS["event"] = POOLS["worker"]  # the same processes and threads
 PROCESSES = {"prefork": 2, "worker": 1}
+PROCESSES["event"] = PROCESSES["worker"]  # the same processes and threads
 LEAK_BOUND_KIB = 1024
 
 REQUESTS = [

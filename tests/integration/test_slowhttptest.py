@@ -47,6 +47,7 @@ POOLS = {
     "worker": "StartServers 4\nThreadsPerChild 50\nMinSpareThreads 50\nMaxSpareThreads 200\n"
               "ServerLimit 4\nMaxRequestWorkers 200\n",
 }
+POOLS["event"] = POOLS["worker"]  # the same processes and threads
 PROTECTED = "Timeout 5\nRequestReadTimeout header=5-10,MinRate=500 body=20,MinRate=500\n"
 NO_HEADER_TIMEOUT = "Timeout 30\nRequestReadTimeout header=0 body=0\n"
 NO_WRITE_TIMEOUT = "Timeout 300\nRequestReadTimeout header=5-10,MinRate=500 body=20,MinRate=500\n"

@@ -504,7 +504,8 @@ def test_json_matches_documented_schema(make_server, mpm):
     assert lim["max_processes"] * lim["threads_per_child"] == DEFAULT_SLOTS[mpm]
     assert doc["saturation"]["max_workers_episodes"] == 0
     held = [sl for sl in doc["slots"] if sl["request"] == r'GET /a\\\"b HTTP/1.1']
-    assert held and held[0]["state"] == "K", [sl["request"] for sl in doc["slots"]]
+    # Under event the connection idles on the loop, whose row is ready again.
+    assert held and held[0]["state"] == ("_" if mpm == "event" else "K"), [sl["request"] for sl in doc["slots"]]
     me = [sl for sl in doc["slots"] if sl["request"] == "GET /server-status?json HTTP/1.1"]
     assert [sl["state"] for sl in me].count("W") == 1  # this very request
     # The same figures as ?auto (one request later).

@@ -553,15 +553,17 @@ def test_scoreboard_size_cannot_change_on_restart(make_server):
     assert new, [threads_of(p) for p in s.children()]
 
 
-def test_shipped_configuration_checks_with_the_worker_line_enabled(tmp_path):
-    needed = ("static_module", "status_module")
-    if not all(module_file(m).exists() for m in needed):
-        pytest.skip("mod_static / mod_status not built")
-    s = Server(tmp_path / "root", mpm="worker", modules=needed)
+@pytest.mark.parametrize("mpm", ["worker", "event"])
+def test_shipped_configuration_checks_with_another_mpm_line_enabled(tmp_path, mpm):
     shipped = (SOURCE / "etc" / "modhttpd.conf").read_text()
-    assert "#LoadModule mpm_worker_module" in shipped
+    needed = tuple(re.findall(r"^LoadModule (\w+) ", shipped, re.M))
+    handlers = tuple(m for m in needed if not m.startswith("mpm_"))
+    assert "static_module" in handlers and "status_module" in handlers
+    s = Server(tmp_path / "root", mpm=mpm, modules=handlers)
+    line = "LoadModule mpm_%s_module" % mpm
+    assert "#" + line in shipped
     s.conf.write_text(shipped.replace("LoadModule mpm_prefork_module", "#LoadModule mpm_prefork_module")
-                      .replace("#LoadModule mpm_worker_module", "LoadModule mpm_worker_module"))
+                      .replace("#" + line, line))
     r = s.run("-t")
     assert (r.returncode, r.stderr) == (0, "Syntax OK\n"), r.stderr
-    assert "mpm_worker_module (shared) [MPM]" in s.run("-M").stdout
+    assert "mpm_%s_module (shared) [MPM]" % mpm in s.run("-M").stdout

@@ -136,15 +136,19 @@ static int handler(mh_request *r)
     return MH_OK;
 }
 
+/* internal_redirect says MH_WOULD_BLOCK on an event loop: so do we, and the
+ * core calls us again on a worker thread. */
+static int redirected(int rv) { return rv == MH_WOULD_BLOCK ? rv : rv == 0 ? MH_OK : MH_DECLINED; }
+
 static int error_response(mh_request *r, int status)
 {
     if (has(r, "loop")) {
         const char *again = api->psprintf(api->request_pool(r), "%s?loop", api->request_path(r));
-        return api->internal_redirect(r, again) == 0 ? MH_OK : MH_DECLINED;
+        return redirected(api->internal_redirect(r, again));
     }
     if (!has(r, "errdoc") || strcmp(api->request_path(r), "/errpage.txt") == 0) return MH_DECLINED;
     (void)status;
-    return api->internal_redirect(r, "/errpage.txt?from=error") == 0 ? MH_OK : MH_DECLINED;
+    return redirected(api->internal_redirect(r, "/errpage.txt?from=error"));
 }
 
 static int log_it(mh_request *r)
