@@ -55,14 +55,17 @@ EventLoop::EventLoop(int slot, int generation, const Settings &cfg, const std::v
     : slot_(slot), generation_(generation), cfg_(cfg), listen_fds_(listen_fds),
       workers_(slot, cfg.threads_per_child, svc()->slot(slot, cfg.threads_per_child), &wake_)
 {
-}
-
-int EventLoop::run()
-{
+    // Here, before the loop's thread exists: a stop may be asked for (and
+    // wake_ sent) from the moment the child's main thread takes signals.
     uv_loop_init(&loop_);
     loop_.data = this;
     uv_async_init(&loop_, &wake_, [](uv_async_t *h) { owner(reinterpret_cast<uv_handle_t *>(h))->on_wake(); });
     wake_.data = this;
+    wake_open_ = true;
+}
+
+int EventLoop::run()
+{
     uv_timer_init(&loop_, &tick_);
     tick_.data = this;
     uv_timer_start(&tick_, [](uv_timer_t *h) { owner(reinterpret_cast<uv_handle_t *>(h))->on_tick(); }, kTickMs,
@@ -94,13 +97,21 @@ void EventLoop::request_graceful()
 {
     int expected = 0;
     requested_.compare_exchange_strong(expected, 1);
-    uv_async_send(&wake_);
+    wake();
 }
 
 void EventLoop::request_stop()
 {
     requested_.store(2);
-    uv_async_send(&wake_);
+    wake();
+}
+
+// Once the loop has closed wake_ (it is finishing), a late signal has
+// nothing left to wake: libuv aborts on a send to a closed loop.
+void EventLoop::wake()
+{
+    std::lock_guard lock(wake_mutex_);
+    if (wake_open_) uv_async_send(&wake_);
 }
 
 // ---- accepting -------------------------------------------------------------------------
@@ -397,6 +408,10 @@ void EventLoop::finish_if_done()
     publish_counts();
     workers_.stop();  // idle: nothing is left for them
     uv_close(reinterpret_cast<uv_handle_t *>(&tick_), nullptr);
+    {
+        std::lock_guard lock(wake_mutex_);
+        wake_open_ = false;
+    }
     uv_close(reinterpret_cast<uv_handle_t *>(&wake_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&idle_), nullptr);
 }

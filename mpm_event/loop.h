@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "event.h"
@@ -67,6 +68,7 @@ private:
     void begin_graceful();
     void stop_now();
     void finish_if_done();
+    void wake();
 
     int slot_;
     int generation_;
@@ -76,6 +78,8 @@ private:
     uv_poll_t listen_poll_{};   // the listeners' own epoll (EPOLLEXCLUSIVE), as one fd
     int listen_epfd_ = -1;
     uv_async_t wake_{};         // workers' finished connections, stop requests
+    std::mutex wake_mutex_;     // guards wake_open_ against the loop's close of wake_
+    bool wake_open_ = false;
     uv_timer_t tick_{};         // counts to the scoreboard, accept pauses
     uv_check_t idle_{};         // after each loop turn: the loop's row shows it is ready
     mh_slot *loop_slot_ = nullptr;

@@ -7,7 +7,7 @@ set -euo pipefail
 build=(meson ninja-build g++ pkg-config libuv1-dev libboost-dev nlohmann-json3-dev
        doctest-dev libhttp-parser-dev libpcre2-dev zlib1g-dev libcrypt-dev libssl-dev)
 # Tests: the Python test runner, real clients and tools to compare against.
-test=(python3 python3-pytest curl clang libclang-rt-14-dev wrk goaccess
+test=(python3 python3-pytest curl apache2-utils clang libclang-rt-14-dev wrk goaccess
       prometheus-apache-exporter slowhttptest chromium procps)
 
 want=("${build[@]}")

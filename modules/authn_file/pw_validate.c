@@ -30,11 +30,12 @@ int af_password_validate(mh_pool *p, const char *password, const char *hash)
     } else if (strncmp(hash, "{SHA}", 5) == 0) {
         if (af_sha1_hash(password, sample)) return 0;
     } else {
-        /* bcrypt, DES and the rest; crypt_r is thread-safe with its own
-         * state, zeroed before the first use. */
+        /* bcrypt, DES and the rest. libxcrypt's crypt_rn: thread-safe with
+         * its own state, and NULL on failure. (Not crypt_r: the sanitizers
+         * intercept it and, with libcrypt loaded only with this module,
+         * call a null pointer.) */
         struct crypt_data *state = af_api->pcalloc(p, sizeof *state);
-        computed = crypt_r(password, hash, state);
-        /* libxcrypt fails with NULL or a "*..." string no hash equals. */
+        computed = crypt_rn(password, hash, state, (int)sizeof *state);
         if (computed == NULL || computed[0] == '*') return 0;
     }
     return equal_in_constant_time(computed, hash);

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness import BINARY, Server, free_port, module_file
+from harness import BINARY, Server, free_port, module_file, wait_until
 
 INVALID = ("Invalid command '{}', perhaps misspelled or defined by a module "
            "not included in the server configuration")
@@ -457,10 +457,19 @@ def test_children_drop_privileges_to_user_and_group(tmp_path):
     try:
         kids = s.children()
         assert kids
+
+        def uid(pid):  # None once the process is gone
+            try:
+                status = open("/proc/%d/status" % pid).read()
+            except FileNotFoundError:
+                return None
+            return next(l for l in status.splitlines() if l.startswith("Uid:")).split()[1]
+
+        # A child the pool maintenance has just forked is root for the
+        # moment before its setuid: each one must leave root at once.
         for pid in kids:
-            status = open("/proc/%d/status" % pid).read()
-            uid_line = next(l for l in status.splitlines() if l.startswith("Uid:"))
-            assert uid_line.split()[1] == "65534", uid_line
+            wait_until(lambda: uid(pid) != "0", 5)
+            assert uid(pid) in ("65534", None), "child %d is still uid %s" % (pid, uid(pid))
         master = open("/proc/%d/status" % s.pid).read()
         assert next(l for l in master.splitlines() if l.startswith("Uid:")).split()[1] == "0"
     finally:

@@ -159,7 +159,11 @@ CRASH_POOLS = {
     "worker": "StartServers 2\nThreadsPerChild 3\nMinSpareThreads 1\nMaxSpareThreads 8\n"
               "MaxRequestWorkers 9\nServerLimit 3\n",
 }
-CRASH_POOLS["event"] = CRASH_POOLS["worker"]  # the same processes and threads
+# event accepts a connection while every worker of its process is busy (the
+# loop reads its head; it waits for a worker): with more threads than there
+# are bystanders the crash never waits behind them in a full process.
+CRASH_POOLS["event"] = ("StartServers 2\nThreadsPerChild 5\nMinSpareThreads 1\nMaxSpareThreads 10\n"
+                        "MaxRequestWorkers 15\nServerLimit 3\n")
 SIGNALS = {"segv": "Segmentation fault (11)", "abort": "Aborted (6)", "exit": None}
 
 
