@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -69,6 +70,10 @@ int open(int server_limit, int thread_limit)
 {
     if (g_global) return 0;
     if (server_limit < 1 || thread_limit < 1) return errno = EINVAL, -1;
+    // Room for a graceful restart to another MPM at its defaults. Only the
+    // slots used are touched: the rest costs address space, not memory.
+    server_limit = std::max(server_limit, kRoomProcesses);
+    thread_limit = std::max(thread_limit, kRoomThreads);
     size_t bytes = sizeof(Global) + sizeof(Process) * server_limit +
                    sizeof(mh_slot) * size_t(server_limit) * thread_limit;
     void *mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -82,12 +87,45 @@ int open(int server_limit, int thread_limit)
     g_global->config_generation = 1;
     g_processes = reinterpret_cast<Process *>(p + sizeof(Global));
     for (int i = 0; i < server_limit; ++i) new (&g_processes[i]) Process();
+    // Worker slots are left as the kernel zero-filled them: all-zero is a
+    // valid slot (every atomic 0), and state 0 reads as dead (slot_state).
     g_workers = reinterpret_cast<mh_slot *>(p + sizeof(Global) + sizeof(Process) * server_limit);
-    for (size_t i = 0; i < size_t(server_limit) * thread_limit; ++i) {
-        new (&g_workers[i]) mh_slot();
-        g_workers[i].state = MH_WORKER_DEAD;
-    }
     return 0;
+}
+
+void describe(int max_processes, int threads_per_child, int max_request_workers, const char *mpm_name,
+              int threaded, int async)
+{
+    if (!g_global) return;
+    g_global->max_processes = max_processes;
+    g_global->threads_per_child = threads_per_child;
+    g_global->max_request_workers = max_request_workers;
+    if (max_processes > g_global->used_processes)
+        g_global->used_processes = std::min(max_processes, g_global->server_limit);
+    if (threads_per_child > g_global->used_threads)
+        g_global->used_threads = std::min(threads_per_child, g_global->thread_limit);
+    if (mpm_name) snprintf(g_global->mpm_name, sizeof g_global->mpm_name, "%s", mpm_name);
+    g_global->threaded = threaded;
+    g_global->async = async;
+}
+
+void set_process(int p, int pid, int gen, int quiescing, const char *mpm_name)
+{
+    Process *proc = process(p);
+    if (!proc) return;
+    if (proc->pid != pid) {  // another process: its connection counts start afresh
+        proc->conns_total = proc->conns_writing = proc->conns_keepalive = proc->conns_closing = 0;
+        if (pid != 0) {
+            snprintf(proc->mpm_name, sizeof proc->mpm_name, "%s", mpm_name ? mpm_name : g_global->mpm_name);
+            proc->threads = g_global->threads_per_child.load();
+        }
+    }
+    // A row past the largest shape (an MPM with fewer processes than the
+    // one before it) is still one readers must look at.
+    if (pid != 0 && p >= g_global->used_processes) g_global->used_processes = p + 1;
+    proc->pid = pid;
+    proc->generation = gen;
+    proc->quiescing = quiescing;
 }
 
 bool is_open() { return g_global != nullptr; }
@@ -109,13 +147,15 @@ mh_slot *worker(int p, int t)
 void reset()
 {
     if (!g_global) return;
-    for (size_t i = 0; i < size_t(g_global->server_limit) * g_global->thread_limit; ++i) {
-        mh_slot &w = g_workers[i];
-        int state = w.state;
-        // Slots of live processes keep their state; the counters start over.
-        w.~mh_slot();
-        new (&w) mh_slot();
-        w.state = state;
+    for (int p = 0; p < g_global->used_processes; ++p) {
+        for (int t = 0; t < g_global->used_threads; ++t) {
+            mh_slot &w = *worker(p, t);
+            int state = w.state;
+            // Slots of live processes keep their state; the counters start over.
+            w.~mh_slot();
+            new (&w) mh_slot();
+            w.state = state;
+        }
     }
     g_global->restart_time_us = now_us();
 }
@@ -169,6 +209,8 @@ int read_global(mh_status_global *out)
     full.start_time_us = g_global->start_time_us;
     full.restart_time_us = g_global->restart_time_us;
     full.max_workers_episodes = g_global->saturation_episodes;
+    full.used_processes = g_global->used_processes;
+    full.used_threads = g_global->used_threads;
     fill(out, full);
     return 0;
 }
@@ -186,6 +228,9 @@ int read_process(int p, mh_status_process *out)
     full.conns_writing = proc->conns_writing;
     full.conns_keepalive = proc->conns_keepalive;
     full.conns_closing = proc->conns_closing;
+    memcpy(full.mpm_name, proc->mpm_name, sizeof full.mpm_name);
+    full.mpm_name[sizeof full.mpm_name - 1] = '\0';
+    full.threads = proc->threads;
     fill(out, full);
     return 0;
 }
@@ -196,7 +241,7 @@ int read_worker(int p, int t, mh_status_worker *out)
     if (!w) return -1;
     mh_status_worker full{};
     full.struct_size = sizeof full;
-    full.state = w->state;
+    full.state = w->state ? w->state.load() : MH_WORKER_DEAD;
     full.pid = w->pid;
     full.generation = w->generation;
     full.access_count = w->access_count;

@@ -1,8 +1,11 @@
 // The scoreboard: shared memory where every worker records what it is doing
 // and what it has served, read by the MPM (to count idle workers) and by
 // mod_status. Created once, before the first fork, with room for
-// ServerLimit x ThreadLimit workers; it outlives restarts (a hard restart
-// zeroes the counters, a graceful one keeps them, as Apache does).
+// ServerLimit x ThreadLimit workers and at least for any in-tree MPM at its
+// defaults (so that a graceful restart can change the MPM: see open()); it
+// outlives restarts (a hard restart zeroes the counters, a graceful one
+// keeps them, as Apache does). A slot whose memory is still zero is dead:
+// rows never used are never touched, and cost no memory.
 //
 // Each worker slot has one writer (its worker) and any number of readers;
 // numbers are relaxed atomics, and so are the words of its strings: a reader
@@ -41,6 +44,9 @@ struct Global {
     std::atomic<int> mpm_generation, config_generation;
     std::atomic<int64_t> start_time_us, restart_time_us;
     std::atomic<uint64_t> saturation_episodes;
+    // Rows and slots per row any MPM has described so far: nothing past
+    // them was ever written.
+    std::atomic<int> used_processes, used_threads;
     char mpm_name[16];
     int threaded;
     int async;
@@ -50,10 +56,26 @@ struct Process {
     std::atomic<int> pid, generation, quiescing;
     // An event MPM's connections (mod_status's async table).
     std::atomic<int> conns_total, conns_writing, conns_keepalive, conns_closing;
+    // The MPM that started the process, and its threads: during an MPM
+    // change, rows of two MPMs share the scoreboard.
+    char mpm_name[16];
+    std::atomic<int> threads;
 };
+
+// The least room open() makes: prefork's default ServerLimit, and the
+// default ThreadLimit of worker and event plus event's loop slot.
+constexpr int kRoomProcesses = 256;
+constexpr int kRoomThreads = 64 + 1;
 
 // 0, or -1 with errno. Later calls keep the first size.
 int open(int server_limit, int thread_limit);
+// Records an MPM's shape (mod_status shows it; reset and readers stop at
+// the largest one seen).
+void describe(int max_processes, int threads_per_child, int max_request_workers, const char *mpm_name,
+              int threaded, int async);
+// Fills process row p; a new pid there is recorded as `mpm_name`'s with the
+// current shape's threads.
+void set_process(int p, int pid, int generation, int quiescing, const char *mpm_name);
 bool is_open();
 Global *global();
 Process *process(int p);               // nullptr when out of range

@@ -23,7 +23,19 @@ Settings g_first_config;
 int g_first_server_limit = 0;  // the scoreboard's size: fixed for this process
 bool g_checked_once = false;   // false while the first configuration is read
 
-bool startup() { return !g_checked_once; }
+// The scoreboard's process rows; 0 before the server's first start (also
+// under -t). The scoreboard may predate this MPM: a graceful restart can
+// change the MPM.
+int scoreboard_rows()
+{
+    int rows = 0;
+    api->mpm->scoreboard_limits(&rows, nullptr);
+    return rows;
+}
+
+// Apache's startup wording (no AH number, on the console) until the server
+// has started once.
+bool startup() { return !g_checked_once && scoreboard_rows() == 0; }
 
 const char *set_number(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
 {
@@ -124,6 +136,14 @@ int check_config(mh_server *s)
 
     // The scoreboard is sized once; a restart cannot change it.
     if (g_first_server_limit == 0) {
+        // Our first configuration in a running server (the MPM was changed
+        // on a restart): the scoreboard made at start must have room.
+        if (int rows = scoreboard_rows(); rows > 0 && c.server_limit > rows) {
+            m->config_warning(s, "ServerLimit of %d needs more process slots than the scoreboard made at start has "
+                                 "(%d): a full stop and start is needed to change to prefork with it",
+                              c.server_limit, rows);
+            return -1;
+        }
         g_first_server_limit = c.server_limit;
     } else if (c.server_limit != g_first_server_limit) {
         m->config_warning(s, "AH00179: changing ServerLimit to %d from original value of %d not allowed during restart",

@@ -103,12 +103,19 @@ int make_child(int slot)
     return 0;
 }
 
+// After a graceful restart that changed the MPM, the old MPM's children
+// keep their rows until they exit.
+static bool row_free(const Master &m, int slot)
+{
+    return m.slots[size_t(slot)].pid == 0 && svc()->process_pid(slot) == 0;
+}
+
 int start_children(int n)
 {
     Master &m = master();
     int started = 0;
     for (int i = 0; i < m.cfg.max_workers && started < n; ++i) {
-        if (m.slots[size_t(i)].pid != 0) continue;
+        if (!row_free(m, i)) continue;
         if (make_child(i) != 0) break;
         ++started;
     }
@@ -144,6 +151,7 @@ void idle_maintenance()
     for (int i = 0; i < m.cfg.max_workers; ++i) {
         const ChildRecord &c = m.slots[size_t(i)];
         if (c.pid == 0) {
+            if (!row_free(m, i)) continue;  // another MPM's, for now
             if (free_length < m.spawn_rate) free_slots[free_length++] = i;  // lowest slots first
             ++free_total;
             continue;

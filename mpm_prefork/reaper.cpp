@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
+#include <vector>
 
 #include "prefork.h"
 
@@ -31,12 +33,6 @@ void child_exited(pid_t pid, int status)
 {
     Master &m = master();
     auto it = m.slot_of.find(pid);
-    if (it == m.slot_of.end()) {
-        // The master has no other children today; should it get some, their
-        // status would land here.
-        log_error(MH_LOG_WARNING, 0, "AH00167: long lost child came home! (pid %ld)", long(pid));
-        return;
-    }
     int slot = it->second;
     ChildRecord c = m.slots[size_t(slot)];
     m.slot_of.erase(it);
@@ -70,17 +66,17 @@ void child_exited(pid_t pid, int status)
 
 void reap_children()
 {
-    // The core forks no other child, so waiting for any pid is ours to do.
-    for (;;) {
+    // Only our own children: after a graceful restart that changed the MPM,
+    // the master has another MPM's children too, and they are its to reap.
+    std::vector<std::pair<pid_t, int>> exited;  // (child_exited changes slot_of)
+    for (auto [pid, slot] : master().slot_of) {
         int status = 0;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid > 0) {
-            child_exited(pid, status);
-            continue;
-        }
-        if (pid < 0 && errno == EINTR) continue;
-        break;
+        pid_t got;
+        do got = waitpid(pid, &status, WNOHANG);
+        while (got < 0 && errno == EINTR);
+        if (got == pid) exited.emplace_back(pid, status);
     }
+    for (auto [pid, status] : exited) child_exited(pid, status);
     finish_stop_if_done();
 }
 

@@ -61,18 +61,10 @@ void scoreboard_limits(int *server_limit, int *thread_limit)
 
 void scoreboard_describe(int max_processes, int threads_per_child, int max_request_workers)
 {
-    if (scoreboard::Global *g = scoreboard::global()) {
-        g->max_processes = max_processes;
-        g->threads_per_child = threads_per_child;
-        g->max_request_workers = max_request_workers;
-        mh_server *s = runtime::current();
-        if (s && s->mpm) {
-            const mh_mpm *mpm = s->mpm->desc->mpm;
-            snprintf(g->mpm_name, sizeof g->mpm_name, "%s", mpm->name);
-            g->threaded = mpm->threaded;
-            g->async = mpm->async;
-        }
-    }
+    mh_server *s = runtime::current();
+    const mh_mpm *mpm = s && s->mpm ? s->mpm->desc->mpm : nullptr;
+    scoreboard::describe(max_processes, threads_per_child, max_request_workers, mpm ? mpm->name : nullptr,
+                         mpm ? mpm->threaded : 0, mpm ? mpm->async : 0);
 }
 
 void scoreboard_saturated()
@@ -81,7 +73,11 @@ void scoreboard_saturated()
 }
 
 mh_slot *slot(int p, int t) { return scoreboard::worker(p, t); }
-int slot_state(const mh_slot *s) { return s ? s->state.load(std::memory_order_relaxed) : MH_WORKER_DEAD; }
+int slot_state(const mh_slot *s)
+{
+    int state = s ? s->state.load(std::memory_order_relaxed) : 0;
+    return state ? state : MH_WORKER_DEAD;  // a slot never written is dead
+}
 
 void slot_set_state(mh_slot *s, int state)
 {
@@ -106,14 +102,8 @@ void slot_set_owner(mh_slot *s, int pid, int generation)
 
 void process_set(int p, int pid, int gen, int quiescing)
 {
-    if (scoreboard::Process *proc = scoreboard::process(p)) {
-        if (proc->pid != pid) {  // another process: its connection counts start afresh
-            proc->conns_total = proc->conns_writing = proc->conns_keepalive = proc->conns_closing = 0;
-        }
-        proc->pid = pid;
-        proc->generation = gen;
-        proc->quiescing = quiescing;
-    }
+    mh_server *s = runtime::current();
+    scoreboard::set_process(p, pid, gen, quiescing, s && s->mpm ? s->mpm->desc->mpm->name : nullptr);
 }
 
 int process_pid(int p)

@@ -77,6 +77,10 @@ typedef struct mh_status_global {
     uint64_t max_workers_episodes; /* times the pool hit MaxRequestWorkers */
     /* ---- 1.2 ---- */
     int async;                   /* the MPM's connections wait without a worker (event) */
+    /* Rows, and slots per row, used since start: nothing past them was ever
+     * written, so a reader may stop there. */
+    int used_processes;
+    int used_threads;
 } mh_status_global;
 
 typedef struct mh_status_process {
@@ -89,6 +93,11 @@ typedef struct mh_status_process {
     int conns_writing;           /* waiting for the client to take a response */
     int conns_keepalive;         /* idle between requests */
     int conns_closing;           /* in a lingering close */
+    /* The MPM that started it and its threads: after a graceful restart
+     * that changed the MPM, the old one's processes finish beside the new
+     * one's. */
+    char mpm_name[16];
+    int threads;
 } mh_status_process;
 
 typedef struct mh_status_worker {

@@ -95,6 +95,8 @@ json processes(const Snapshot &s)
                        {"pid", p.p.pid},
                        {"generation", p.p.generation},
                        {"quiescing", p.p.quiescing != 0},
+                       {"mpm", std::string(p.p.mpm_name)},
+                       {"threads", p.p.threads},
                        {"connections", s.global.async ? json{{"total", p.p.conns_total},
                                                               {"writing", p.p.conns_writing},
                                                               {"keepalive", p.p.conns_keepalive},

@@ -72,9 +72,12 @@ bool take_snapshot(const mh_request *r, bool extended, Snapshot &s)
     int shown_threads = g.threads_per_child > 0 ? g.threads_per_child : g.thread_limit;
     uint64_t duration_us = 0;
     std::vector<int> pids;
-    s.scoreboard.reserve(size_t(g.server_limit) * size_t(g.thread_limit));
+    // Past the rows and slots used since start nothing was ever written.
+    int rows = g.used_processes > 0 ? g.used_processes : g.server_limit;
+    int columns = g.used_threads > 0 ? g.used_threads : g.thread_limit;
+    s.scoreboard.reserve(size_t(rows) * size_t(columns));
 
-    for (int i = 0; i < g.server_limit; ++i) {
+    for (int i = 0; i < rows; ++i) {
         mh_status_process p{};
         p.struct_size = sizeof p;
         if (a.status_process(i, &p) != 0) continue;
@@ -87,7 +90,7 @@ bool take_snapshot(const mh_request *r, bool extended, Snapshot &s)
             s.conns_keepalive += p.conns_keepalive;
             s.conns_closing += p.conns_closing;
         }
-        for (int j = 0; j < g.thread_limit; ++j) {
+        for (int j = 0; j < columns; ++j) {
             WorkerRow row;
             row.process = i;
             row.thread = j;

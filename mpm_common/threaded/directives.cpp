@@ -268,12 +268,25 @@ int check_config(mh_server *s)
 {
     Settings &c = const_cast<Settings &>(settings_of(s));
     // Without a scoreboard this is a first start or -t; with one, a restart.
-    int first_server = 0, first_thread = 0;
-    svc()->scoreboard_limits(&first_server, &first_thread);
-    if (first_thread > 0) first_thread -= extra_slots();  // the event loop's row is ours, not ThreadLimit's
-    Warner w{s, first_server == 0};
+    int rows = 0, columns = 0;
+    svc()->scoreboard_limits(&rows, &columns);
+    Warner w{s, rows == 0};
     check_limits(c, w);
+    // The limits this MPM first ran with hold for as long as it runs. Our
+    // first configuration in a running server (the MPM was changed on a
+    // restart) must fit the scoreboard made at start.
+    static int first_server = 0, first_thread = 0;
+    if (first_server == 0 && rows > 0 &&
+        (c.server_limit > rows || c.thread_limit + extra_slots() > columns)) {
+        bool threads = c.thread_limit + extra_slots() > columns;
+        svc()->config_warning(s, "%s of %d needs more room than the scoreboard made at start has (%d processes of %d "
+                                 "threads): a full stop and start is needed to change to %s with it",
+                              threads ? "ThreadLimit" : "ServerLimit", threads ? c.thread_limit : c.server_limit,
+                              rows, columns - extra_slots(), profile().module->mpm->name);
+        return -1;
+    }
     keep_scoreboard_size(c, w, first_server, first_thread);
+    if (first_server == 0) first_server = c.server_limit, first_thread = c.thread_limit;
     check_threads(c, w);
     check_workers(c, w);
     check_spares(c, w);

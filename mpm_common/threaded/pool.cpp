@@ -120,12 +120,19 @@ int make_child(int slot)
     return 0;
 }
 
+// After a graceful restart that changed the MPM, the old MPM's children
+// keep their rows until they exit.
+static bool row_free(const Master &m, int slot)
+{
+    return m.slots[size_t(slot)].pid == 0 && svc()->process_pid(slot) == 0;
+}
+
 int start_children(int n)
 {
     Master &m = master();
     int started = 0;
     for (int i = 0; i < m.cfg.max_processes() && i < int(m.slots.size()) && started < n; ++i) {
-        if (m.slots[size_t(i)].pid != 0) continue;
+        if (!row_free(m, i)) continue;
         if (make_child(i) != 0) break;
         ++started;
     }
@@ -159,7 +166,8 @@ void idle_maintenance()
     for (int i = 0; i < int(m.slots.size()); ++i) {
         const ChildRecord &c = m.slots[size_t(i)];
         if (c.pid == 0) {
-            if (i < cfg.max_processes() && int(free_slots.size()) < m.spawn_rate) free_slots.push_back(i);
+            if (i < cfg.max_processes() && int(free_slots.size()) < m.spawn_rate && row_free(m, i))
+                free_slots.push_back(i);
             continue;
         }
         ++total;
