@@ -158,10 +158,13 @@ Verdict check_semantics(RequestHead &head, uint64_t body_limit)
         if (url.field_set & (1 << UF_USERINFO)) return reject(400, "userinfo in target");
         head.target_host = field(UF_HOST);
         // Path and query; without a path, "/" (RFC 9110 4.2.3), and with a
-        // query but no path ("http://h?x=1") the "?x=1" here gets its "/"
-        // in terminate_views, which has the storage for it.
+        // query but no path ("http://h?x=1", or an empty one: "http://h?")
+        // the "?x=1" here gets its "/" in terminate_views, which has the
+        // storage for it. (No '?' can come before the path: userinfo is
+        // refused above.)
+        size_t query = t.find('?');
         if (url.field_set & (1 << UF_PATH)) head.target_path = t.substr(url.field_data[UF_PATH].off);
-        else if (url.field_set & (1 << UF_QUERY)) head.target_path = t.substr(url.field_data[UF_QUERY].off - 1u);
+        else if (query != std::string_view::npos) head.target_path = t.substr(query);
         else head.target_path = "/";
     }
     // RFC 9112 3.2: an HTTP/1.1 request names its authority, in the target

@@ -54,6 +54,8 @@ int reference(std::string_view raw, std::string &out)
             if (hi < 0 || lo < 0) return 400;
             char c = static_cast<char>(hi * 16 + lo);
             if (c == '\0') return 400;
+            // Decoded control characters could split a header or log line.
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return 400;
             if (c == '/') return 404;
             seg += c;
             i += 2;

@@ -184,6 +184,9 @@ TEST_CASE("absolute-form targets, OPTIONS *, and what the target may hold") {
     // A query without a path: the path is "/" and the query is kept.
     CHECK(check_splits(request("GET http://example.com?x=1 HTTP/1.1", {"Host: h"})) ==
           Events{"HEAD GET http://example.com?x=1 HTTP/1.1 none ka host=h thost=example.com tpath=/?x=1", "END"});
+    // An empty query stays one (fuzz_request_parser found "/" here).
+    CHECK(check_splits(request("GET http://example.com? HTTP/1.1", {"Host: h"})) ==
+          Events{"HEAD GET http://example.com? HTTP/1.1 none ka host=h thost=example.com tpath=/?", "END"});
     CHECK(check_splits(request("GET http://example.com:81?x=1&y=/ HTTP/1.1", {"Host: h"})) ==
           Events{"HEAD GET http://example.com:81?x=1&y=/ HTTP/1.1 none ka host=h thost=example.com tpath=/?x=1&y=/",
                  "END"});
