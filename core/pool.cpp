@@ -16,19 +16,14 @@ char *new_block(size_t size)
 }
 }  // namespace
 
-mh_pool::mh_pool(size_t first_block)
+mh_pool::mh_pool(size_t first_block) : first_size_(align_up(first_block))
 {
-    size_t size = align_up(first_block);
-    blocks_.push_back({new_block(size), size});
+    blocks_.push_back({new_block(first_size_), first_size_});
     next_ = blocks_.front().base;
-    end_ = next_ + size;
+    end_ = next_ + first_size_;
 }
 
-mh_pool::~mh_pool()
-{
-    clear();
-    free(blocks_.front().base);
-}
+mh_pool::~mh_pool() { release(); }
 
 void *mh_pool::alloc(size_t n)
 {
@@ -41,7 +36,7 @@ void *mh_pool::alloc(size_t n)
 
 void *mh_pool::grow(size_t n)
 {
-    size_t size = blocks_.back().size * 2;
+    size_t size = blocks_.empty() ? first_size_ : blocks_.back().size * 2;
     if (size < n + kAlign) size = align_up(n + kAlign);
     char *base = new_block(size);
     blocks_.push_back({base, size});
@@ -75,8 +70,17 @@ void mh_pool::clear()
         cleanups_.pop_back();
         c.fn(c.data);
     }
+    if (blocks_.empty()) return;
     for (size_t i = 1; i < blocks_.size(); ++i) free(blocks_[i].base);
     blocks_.resize(1);
     next_ = blocks_.front().base;
     end_ = next_ + blocks_.front().size;
+}
+
+void mh_pool::release()
+{
+    clear();
+    if (!blocks_.empty()) free(blocks_.front().base);
+    blocks_.clear();
+    next_ = end_ = nullptr;
 }

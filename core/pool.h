@@ -23,6 +23,10 @@ public:
     void cleanup(void (*fn)(void *), void *data);
     // Runs the cleanups and frees everything but the first block, for reuse.
     void clear();
+    // As clear(), and frees the first block too: an idle owner (a kept-alive
+    // connection on an event loop) holds no memory. The next allocation
+    // makes a new first block.
+    void release();
 
 private:
     struct Block {
@@ -31,7 +35,8 @@ private:
     };
     void *grow(size_t n);
 
-    std::vector<Block> blocks_;
+    size_t first_size_;
+    std::vector<Block> blocks_;  // empty until the first allocation after release()
     char *next_ = nullptr;
     char *end_ = nullptr;
     struct Cleanup {

@@ -366,7 +366,7 @@ void EventLoop::begin_graceful()
 {
     if (draining_) return;
     draining_ = true;
-    stopping_ = 1;
+    __atomic_store_n(&stopping_, 1, __ATOMIC_RELAXED);  // worker threads read it
     svc()->process_set(slot_, getpid(), generation_, 1);
     close_listeners();
     for (Conn *k = conns_; k != nullptr;) {
@@ -382,7 +382,7 @@ void EventLoop::stop_now()
 {
     stopped_now_ = true;
     draining_ = true;
-    stopping_ = 1;
+    __atomic_store_n(&stopping_, 1, __ATOMIC_RELAXED);  // worker threads read it
     close_listeners();
     for (Conn *k = conns_; k != nullptr;) {
         Conn *next = k->next;

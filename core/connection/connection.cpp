@@ -294,7 +294,7 @@ Connection::Next Connection::on_head()
         else answer_timeout();
         return std::nullopt;
     }
-    if (!expect_data_) return Want::Read;
+    if (!expect_data_) return wait_for_head(idle);
     switch (read_some(&head_deadline_)) {
     case Read::Got:
         // A kept-alive connection's next request starts its header clock now.
@@ -306,13 +306,28 @@ Connection::Next Connection::on_head()
         return std::nullopt;
     case Read::Again:
         expect_data_ = false;
-        return Want::Read;
+        return wait_for_head(idle);
     case Read::Failed:
         aborted_ = true;
         state_ = State::Closed;
         return std::nullopt;
     }
     return std::nullopt;
+}
+
+// An event loop holds its idle connections by the thousand: while one
+// waits for its next request it keeps its socket and nothing else (as
+// nginx frees its buffers on an idle keep-alive connection). A blocking
+// MPM's thread keeps them: it waits for this connection only.
+Connection::Want Connection::wait_for_head(bool idle)
+{
+    if (idle && !blocking_) {
+        request_.reset();
+        request_.pool.release();
+        parser_.release_buffers();
+        out_.release();
+    }
+    return Want::Read;
 }
 
 void Connection::start_request()

@@ -117,6 +117,7 @@ private:
     bool wait(Want w, int64_t deadline, bool idle);  // blocking mode: poll
     bool flush_blocking();
     void set_state(int state);
+    Want wait_for_head(bool idle);
 
     int fd_;
     mh_server &server_;

@@ -183,4 +183,12 @@ void OutputQueue::clear()
     pending_ = 0;
 }
 
+void OutputQueue::release()
+{
+    if (!empty()) return;
+    std::string().swap(buffer_);
+    std::vector<Segment>().swap(segments_);
+    head_ = 0;
+}
+
 }  // namespace mh

@@ -45,6 +45,8 @@ public:
     uint64_t pending_bytes() const { return pending_; }
     // Drops everything (the connection is being cut).
     void clear();
+    // Empty: frees the buffer's capacity too (an idle connection).
+    void release();
 
 private:
     struct Segment {

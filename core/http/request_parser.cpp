@@ -26,6 +26,9 @@ void raise_parser_header_cap(const Limits &limits)
     }
 }
 
+// The input buffer's first size: a typical head in one read.
+constexpr size_t kInputBuffer = 16384;
+
 // Apache's DEFAULT_LIMIT_BLANK_LINES.
 constexpr unsigned kMaxBlankLines = 10;
 
@@ -34,7 +37,6 @@ constexpr unsigned kMaxBlankLines = 10;
 RequestParser::RequestParser(const Limits &limits) : limits_(limits), defaults_(limits)
 {
     raise_parser_header_cap(limits);
-    buf_.resize(16384);
     http_parser_settings_init(&settings_);
     settings_.on_body = on_body;
     settings_.on_message_complete = on_message_complete;
@@ -46,17 +48,36 @@ std::span<char> RequestParser::input_space(size_t min)
 {
     if (pos_ == end_) {
         pos_ = end_ = 0;
-    } else if (pos_ > 0 && buf_.size() - end_ < min) {
-        memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+    } else if (pos_ > 0 && cap_ - end_ < min) {
+        memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
         end_ -= pos_;
         pos_ = 0;
     }
-    if (buf_.size() - end_ < min) buf_.resize(end_ + std::max(min, buf_.size()));
+    if (cap_ - end_ < min) grow_buffer(end_ + std::max({min, cap_, kInputBuffer}));
     chunk_ = {};
-    return {buf_.data() + end_, buf_.size() - end_};
+    return {buf_.get() + end_, cap_ - end_};
 }
 
-void RequestParser::commit(size_t n) { end_ += std::min(n, buf_.size() - end_); }
+void RequestParser::commit(size_t n) { end_ += std::min(n, cap_ - end_); }
+
+// Not zero-filled: only what commit() says was read is ever looked at.
+void RequestParser::grow_buffer(size_t size)
+{
+    std::unique_ptr<char[]> bigger(new char[size]);
+    if (end_ > 0) memcpy(bigger.get(), buf_.get(), end_);
+    buf_ = std::move(bigger);
+    cap_ = size;
+}
+
+void RequestParser::release_buffers()
+{
+    if (has_buffered_input() || state_ == State::Body || lexer_.scanned() != 0) return;
+    pos_ = end_ = 0;
+    buf_.reset();
+    cap_ = 0;
+    head_.clear();  // its views point into the storage
+    std::string().swap(head_storage_);
+}
 
 void RequestParser::end_of_input() { eof_ = true; }
 
@@ -83,7 +104,7 @@ std::string_view RequestParser::request_line_so_far() const
 {
     // Also after a refusal: the log shows what was sent.
     if ((state_ != State::Head && state_ != State::Failed) || pos_ >= end_) return {};
-    const char *line = buf_.data() + pos_;
+    const char *line = buf_.get() + pos_;
     const char *lf = static_cast<const char *>(memchr(line, '\n', end_ - pos_));
     if (lf == nullptr) return {};
     size_t len = static_cast<size_t>(lf - line);
@@ -114,7 +135,7 @@ RequestParser::Event RequestParser::parse_head()
         request_bytes_ = 0;
         body_received_ = 0;
     }
-    switch (lexer_.feed(buf_.data() + pos_, end_ - pos_)) {
+    switch (lexer_.feed(buf_.get() + pos_, end_ - pos_)) {
     case HeadLexer::Result::Error:
         return fail(lexer_.status(), lexer_.reason());
     case HeadLexer::Result::NeedMore:
@@ -133,7 +154,7 @@ bool RequestParser::take_head(size_t len)
     head_.clear();
     head_storage_.clear();
     head_storage_.reserve(3 * len + 3);  // the head, then terminate_views' copies
-    head_storage_.append(buf_.data() + pos_, len);
+    head_storage_.append(buf_.get() + pos_, len);
     pos_ += len;
     request_bytes_ = len;
     blank_lines_ = 0;
@@ -186,14 +207,14 @@ RequestParser::Event RequestParser::parse_body()
             if (eof_) return fail(400, "connection closed inside the request body");
             return Event::NeedMore;
         }
-        size_t used = http_parser_execute(&parser_, &settings_, buf_.data() + pos_, end_ - pos_);
+        size_t used = http_parser_execute(&parser_, &settings_, buf_.get() + pos_, end_ - pos_);
         http_errno err = HTTP_PARSER_ERRNO(&parser_);
         bool parser_failed = err != HPE_OK && err != HPE_PAUSED;
         if (head_.framing == BodyFraming::Chunked) {
             // The same bytes through the strict checker, before any of the
             // decoded data is handed out; then both must end the body at
             // the same byte.
-            if (!chunk_syntax_.feed(buf_.data() + pos_, used, limits_.body))
+            if (!chunk_syntax_.feed(buf_.get() + pos_, used, limits_.body))
                 return fail(chunk_syntax_.status(), chunk_syntax_.reason());
             if (!parser_failed && chunk_syntax_.done() != message_complete_)
                 return fail(400, "ambiguous chunked framing");

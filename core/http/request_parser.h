@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +50,10 @@ public:
     // Room for at least `min` more bytes of input. Invalidates body_chunk().
     std::span<char> input_space(size_t min = 4096);
     void commit(size_t n);
+    // Between requests, with no input buffered: frees the input buffer and
+    // the head's storage (an idle kept-alive connection holds no memory);
+    // input_space() makes a new buffer.
+    void release_buffers();
     // The peer closed its side: a request cut short becomes an Error.
     void end_of_input();
 
@@ -83,13 +88,15 @@ private:
     Event parse_body();
     Event fail(int status, const char *reason);
     bool take_head(size_t head_len);
+    void grow_buffer(size_t size);
 
     static int on_body(http_parser *, const char *, size_t);
     static int on_message_complete(http_parser *);
 
     Limits limits_;
     const Limits defaults_;
-    std::vector<char> buf_;
+    std::unique_ptr<char[]> buf_;  // input; allocated when first needed
+    size_t cap_ = 0;
     size_t pos_ = 0;         // first unparsed byte
     size_t end_ = 0;         // end of received bytes
     HeadLexer lexer_;        // the head so far, checked as it arrives

@@ -5,13 +5,14 @@ the built modules into <root>/modules, starts `modhttpd -D FOREGROUND` on a
 free port of 127.0.0.1 and stops it (and checks it is gone) afterwards.
 """
 import http.client
-import tempfile
+import json
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,13 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("MODHTTPD_BUILD", SOURCE / "build")).resolve()
 BINARY = BUILD / "core" / "modhttpd"
+
+def server_sanitizers():
+    """The build's b_sanitize ("address,undefined", "thread"), or None."""
+    options = json.loads((BUILD / "meson-info" / "intro-buildoptions.json").read_text())
+    value = next((o["value"] for o in options if o["name"] == "b_sanitize"), "none")
+    return None if value == "none" else value
+
 
 # LoadModule symbol -> shared object in the build tree.
 MODULES = {

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BINARY, BUILD, SOURCE, Server
+from harness import BINARY, BUILD, SOURCE, Server, server_sanitizers
 
 KIT = SOURCE / "tests" / "kit"
 EXAMPLES = SOURCE / "examples"
@@ -103,13 +103,6 @@ def kit(tmp_path_factory):
     run(["meson", "setup", builddir, "--prefix", prefix, "-Dtests=false"], cwd=SOURCE)
     run(["meson", "install", "-C", builddir, "--no-rebuild", "--tags", "devel"], cwd=SOURCE)
     return Kit(prefix)
-
-
-def server_sanitizers():
-    """The build's b_sanitize ("address,undefined", "thread"), or None."""
-    options = json.loads(run(["meson", "introspect", "--buildoptions", BUILD]).stdout)
-    value = next((o["value"] for o in options if o["name"] == "b_sanitize"), "none")
-    return None if value == "none" else value
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,11 @@
 """mpm_worker against the real binary: processes x threads, Apache's
 idle-thread maintenance, crashes, MaxConnectionsPerChild, graceful and hard
 restarts, graceful stop, refusal of thread-unsafe modules, leaks, and the
-configuration warnings. Slow requests come from tests/modules/mod_sleep."""
+configuration warnings. Slow requests come from tests/modules/mod_sleep.
+
+mpm_event shares worker's master side (mpm_common/threaded): the tests of
+restarts, stops, recycling and leaks run against both; test_event.py has
+what only event does."""
 import http.client
 import os
 import re
@@ -19,9 +23,14 @@ from harness import (BUILD, SOURCE, Server, children_of, cpu_ticks, fd_count, ha
 SLEEP = handler_locations("sleep")
 
 
-def worker_server(make_server, config, start=True, **kw):
+THREADED = ["worker", "event"]
+# The thread that takes connections: worker's listener, event's loop.
+FRONT_THREAD = {"worker": "mh-listener", "event": "mh-event"}
+
+
+def worker_server(make_server, config, start=True, mpm="worker", **kw):
     kw.setdefault("modules", ("sleep_module",))
-    s = make_server(mpm="worker", config=config + SLEEP, start=start, **kw)
+    s = make_server(mpm=mpm, config=config + SLEEP, start=start, **kw)
     if start:
         all_started(s)
     return s
@@ -51,11 +60,12 @@ def threads_of(pid):
     return names
 
 
-def has_threads(pid, workers):
-    """Waits until the child runs `workers` worker threads and its listener."""
+def has_threads(pid, workers, mpm="worker"):
+    """Waits until the child runs `workers` worker threads and its listener
+    (event: its loop)."""
     def complete():
         names = threads_of(pid)
-        return names.get("mh-worker") == workers and names.get("mh-listener") == 1
+        return names.get("mh-worker") == workers and names.get(FRONT_THREAD[mpm]) == 1
     return wait_until(complete, 5)
 
 
@@ -242,10 +252,11 @@ def test_crash_is_logged_with_its_signal_and_the_process_replaced(make_server):
 
 # ---- MaxConnectionsPerChild ----------------------------------------------------------
 
-def test_max_connections_per_child_recycles_processes(make_server):
+@pytest.mark.parametrize("mpm", THREADED)
+def test_max_connections_per_child_recycles_processes(make_server, mpm):
     s = worker_server(make_server, "StartServers 2\nThreadsPerChild 2\nMinSpareThreads 8\n"
                                    "MaxSpareThreads 11\nMaxRequestWorkers 8\nServerLimit 4\n"
-                                   "MaxConnectionsPerChild 3\n")
+                                   "MaxConnectionsPerChild 3\n", mpm=mpm)
     served = {}
     for _ in range(12):
         pid = get_pid(s)
@@ -261,8 +272,9 @@ POOL = ("StartServers 2\nThreadsPerChild 4\nMinSpareThreads 2\nMaxSpareThreads 1
         "MaxRequestWorkers 16\nServerLimit 8\n")
 
 
-def test_graceful_restart_under_load_fails_no_request(make_server):
-    s = worker_server(make_server, POOL)
+@pytest.mark.parametrize("mpm", THREADED)
+def test_graceful_restart_under_load_fails_no_request(make_server, mpm):
+    s = worker_server(make_server, POOL, mpm=mpm)
     old = set(s.children())
     stop_at = time.time() + 4.5
     counts = {"ok": 0, "failed": []}
@@ -331,8 +343,9 @@ def test_graceful_restart_under_load_fails_no_request(make_server):
     assert s.error_log().count("AH00171: Graceful restart requested") == 3
 
 
-def test_graceful_restart_ends_idle_keep_alive_connections_at_once(make_server):
-    s = worker_server(make_server, POOL + "KeepAliveTimeout 30\n")
+@pytest.mark.parametrize("mpm", THREADED)
+def test_graceful_restart_ends_idle_keep_alive_connections_at_once(make_server, mpm):
+    s = worker_server(make_server, POOL + "KeepAliveTimeout 30\n", mpm=mpm)
     idle = s.connect(timeout=10)
     idle.sendall(b"GET /sleep?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n")
     first = idle.recv(4096)
@@ -357,10 +370,11 @@ def test_graceful_restart_ends_idle_keep_alive_connections_at_once(make_server):
     assert wait_until(lambda: not (old & set(s.children())), 5), (old, s.children())
 
 
-def test_graceful_restart_with_every_slot_taken_replaces_one_for_one(make_server):
+@pytest.mark.parametrize("mpm", THREADED)
+def test_graceful_restart_with_every_slot_taken_replaces_one_for_one(make_server, mpm):
     # MinSpareThreads 3 wants both processes (2 threads each) back.
     s = worker_server(make_server, "StartServers 2\nThreadsPerChild 2\nMinSpareThreads 3\n"
-                                   "MaxSpareThreads 10\nMaxRequestWorkers 4\nServerLimit 2\n")
+                                   "MaxSpareThreads 10\nMaxRequestWorkers 4\nServerLimit 2\n", mpm=mpm)
     old = set(s.children())
     busy = SlowRequest(s, 2000)
     busy_pid = busy.wait_pid()
@@ -381,15 +395,17 @@ def test_graceful_restart_with_every_slot_taken_replaces_one_for_one(make_server
     assert get_pid(s) not in old | {busy_pid}
 
 
-def test_single_process_mode_serves_with_the_worker_loaded(make_server):
-    s = worker_server(make_server, "", start=False)
+@pytest.mark.parametrize("mpm", THREADED)
+def test_single_process_mode_serves_with_the_worker_loaded(make_server, mpm):
+    s = worker_server(make_server, "", start=False, mpm=mpm)
     s.start("-X")
     assert get_pid(s) == s.pid
     assert s.children() == []
 
 
-def test_hard_restart_ends_old_children_now(make_server):
-    s = worker_server(make_server, POOL)
+@pytest.mark.parametrize("mpm", THREADED)
+def test_hard_restart_ends_old_children_now(make_server, mpm):
+    s = worker_server(make_server, POOL, mpm=mpm)
     old = set(s.children())
     reqs = [SlowRequest(s, 4000) for _ in range(3)]
     for r in reqs:
@@ -403,8 +419,9 @@ def test_hard_restart_ends_old_children_now(make_server):
     assert "AH00052" not in s.error_log()  # our own SIGTERMs are no crash
 
 
-def test_graceful_stop_lets_in_flight_requests_finish(make_server):
-    s = worker_server(make_server, POOL)
+@pytest.mark.parametrize("mpm", THREADED)
+def test_graceful_stop_lets_in_flight_requests_finish(make_server, mpm):
+    s = worker_server(make_server, POOL, mpm=mpm)
     kids = s.children()
     reqs = [SlowRequest(s, 1500) for _ in range(3)]
     for r in reqs:
@@ -416,8 +433,9 @@ def test_graceful_stop_lets_in_flight_requests_finish(make_server):
     assert "AH00170: caught SIGWINCH" in s.error_log()
 
 
-def test_stop_now_does_not_wait_for_handlers(make_server):
-    s = worker_server(make_server, POOL)
+@pytest.mark.parametrize("mpm", THREADED)
+def test_stop_now_does_not_wait_for_handlers(make_server, mpm):
+    s = worker_server(make_server, POOL, mpm=mpm)
     kids = s.children()
     r = SlowRequest(s, 8000)
     r.wait_pid()
@@ -428,8 +446,9 @@ def test_stop_now_does_not_wait_for_handlers(make_server):
     assert wait_until(lambda: not [p for p in kids if alive(p)], 3)
 
 
-def test_children_do_not_outlive_a_killed_master(make_server):
-    s = worker_server(make_server, POOL)
+@pytest.mark.parametrize("mpm", THREADED)
+def test_children_do_not_outlive_a_killed_master(make_server, mpm):
+    s = worker_server(make_server, POOL, mpm=mpm)
     kids = s.children()
     s.signal(signal.SIGKILL)
     s.proc.wait(5)
@@ -452,10 +471,11 @@ def test_not_thread_safe_module_is_refused_with_a_pointer_to_prefork(tmp_path):
 
 # ---- leaks -------------------------------------------------------------------------
 
-def test_thousands_of_connections_leak_no_fd_thread_or_zombie(make_server):
+@pytest.mark.parametrize("mpm", THREADED)
+def test_thousands_of_connections_leak_no_fd_thread_or_zombie(make_server, mpm):
     # 8 clients never busy more than 8 of the 16 threads: no process comes or goes.
     s = worker_server(make_server, "StartServers 2\nThreadsPerChild 8\nMinSpareThreads 1\n"
-                                   "MaxSpareThreads 100\nMaxRequestWorkers 16\n")
+                                   "MaxSpareThreads 100\nMaxRequestWorkers 16\n", mpm=mpm)
     get_pid(s)
     kids = s.children()
     before = {p: fd_count(p) for p in kids + [s.pid]}
@@ -477,7 +497,7 @@ def test_thousands_of_connections_leak_no_fd_thread_or_zombie(make_server):
     after = {p: fd_count(p) for p in kids + [s.pid]}
     assert after == before
     for pid in kids:
-        assert has_threads(pid, 8), threads_of(pid)
+        assert has_threads(pid, 8, mpm), threads_of(pid)
     assert children_of(s.pid, zombies=True) == []
 
 

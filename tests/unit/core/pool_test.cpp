@@ -68,3 +68,21 @@ TEST_CASE("make runs destructors at clear")
     }
     CHECK(destroyed == 3);
 }
+
+TEST_CASE("release frees every block and runs the cleanups; the pool serves again afterwards")
+{
+    mh_pool p(64);
+    int cleaned = 0;
+    p.cleanup([](void *d) { ++*static_cast<int *>(d); }, &cleaned);
+    for (int i = 0; i < 10; ++i) memset(p.alloc(100), 'x', 100);  // several blocks
+    p.release();
+    CHECK(cleaned == 1);
+    p.release();  // twice: nothing left to free
+    char *s = p.strdup("after release");
+    CHECK(std::string(s) == "after release");
+    void *big = p.alloc(1000);  // larger than the first block
+    memset(big, 0, 1000);
+    CHECK(reinterpret_cast<uintptr_t>(big) % 16 == 0);
+    p.clear();
+    CHECK(std::string(p.strdup("and after clear")) == "and after clear");
+}

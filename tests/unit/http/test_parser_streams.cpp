@@ -258,3 +258,28 @@ TEST_CASE("request_line_so_far: the request line of a head still arriving") {
     CHECK(feed(" HTTP/1.0\r\n") == mh::http::RequestParser::Event::NeedMore);
     CHECK(p.request_line_so_far() == "GET /next HTTP/1.0");
 }
+
+TEST_CASE("release_buffers between requests: the next request parses as before; never with input waiting") {
+    mh::http::RequestParser p(Limits{});
+    auto feed = [&](std::string s) {
+        auto in = p.input_space(s.size());
+        memcpy(in.data(), s.data(), s.size());
+        p.commit(s.size());
+    };
+    feed("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\n");
+    REQUIRE(p.next() == mh::http::RequestParser::Event::Head);
+    CHECK(p.head().target == "/a");
+    REQUIRE(p.next() == mh::http::RequestParser::Event::End);
+    REQUIRE(p.next() == mh::http::RequestParser::Event::NeedMore);  // half of /b's head is here
+    p.release_buffers();                                              // so this keeps it
+    feed("Host: h\r\n\r\n");
+    REQUIRE(p.next() == mh::http::RequestParser::Event::Head);
+    CHECK(p.head().target == "/b");
+    REQUIRE(p.next() == mh::http::RequestParser::Event::End);
+    REQUIRE(p.next() == mh::http::RequestParser::Event::NeedMore);
+    p.release_buffers();  // idle: nothing kept
+    CHECK(!p.has_buffered_input());
+    feed("GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
+    REQUIRE(p.next() == mh::http::RequestParser::Event::Head);
+    CHECK(p.head().target == "/c");
+}
