@@ -166,4 +166,9 @@ LoadedModule &load_module(const std::string &symbol, const std::string &path)
     return m;
 }
 
+void unload_module(const LoadedModule *m)
+{
+    registry().remove_if([m](const LoadedModule &each) { return &each == m; });
+}
+
 }  // namespace mh

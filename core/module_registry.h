@@ -1,7 +1,8 @@
 // Shared objects loaded with LoadModule, through Boost.DLL. A library stays
 // loaded for the life of the process (the previous configuration may still
 // call into it): a restart that names an unchanged file reuses it, one that
-// finds the file rebuilt loads the new one beside it.
+// finds the file rebuilt loads the new one beside it. The exception is an
+// MPM replaced by another on a restart: it is unloaded once it is done.
 #pragma once
 
 #include <sys/types.h>
@@ -43,6 +44,11 @@ struct LoadedModule {
 // Apache's words (the caller adds file and line). Loading the same symbol
 // from the same file again returns the first load.
 LoadedModule &load_module(const std::string &symbol, const std::string &path);
+
+// Unloads a library no configuration uses any more (an MPM replaced on a
+// restart, once its last child is gone). Every reference to it is invalid
+// afterwards.
+void unload_module(const LoadedModule *m);
 
 // Checks a descriptor (exposed for unit tests). Returns "" or the error.
 std::string check_descriptor(const mh_module *m, const std::string &symbol, const std::string &path);

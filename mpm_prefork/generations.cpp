@@ -59,7 +59,7 @@ void on_escalate(uv_timer_t *)
 void open_handles()
 {
     Master &m = g_master;
-    if (m.handles_open) return;
+    if (m.handles_open) return;  // also while they close: on_closed opens them again
     uv_loop_t *loop = svc()->loop();
     uv_timer_init(loop, &m.tick);
     uv_timer_init(loop, &m.escalate);
@@ -71,7 +71,13 @@ void open_handles()
 
 void on_closed(uv_handle_t *)
 {
-    if (--g_master.handles_closing == 0) svc()->stopped(&mpm_prefork_module);
+    Master &m = g_master;
+    if (--m.handles_closing > 0) return;
+    m.handles_open = false;
+    // Started again while the handles closed (the MPM was changed back on
+    // a restart): serve on with new ones.
+    if (m.stopping == Stopping::No) open_handles();
+    else svc()->stopped(&mpm_prefork_module);
 }
 
 void escalate_later()
@@ -150,7 +156,6 @@ void finish_stop_if_done()
         return;
     }
     // The listeners are the core's and stay open; only our handles go.
-    m.handles_open = false;
     m.handles_closing = 3;
     uv_close(reinterpret_cast<uv_handle_t *>(&m.tick), on_closed);
     uv_close(reinterpret_cast<uv_handle_t *>(&m.escalate), on_closed);

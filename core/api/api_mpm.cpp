@@ -34,7 +34,7 @@ const char *listener_name(int i)
 }
 
 int generation() { return runtime::generation(); }
-void stopped(const mh_module *) { runtime::mpm_stopped(); }
+void stopped(const mh_module *mpm) { runtime::mpm_stopped(mpm); }
 
 void config_warning(const mh_server *, const char *fmt, ...)
 {

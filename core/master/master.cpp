@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "logging.h"
+#include "master/mpm_runs.h"
 #include "master/pid_file.h"
 #include "master/runtime.h"
 #include "master/single_process.h"
@@ -25,16 +26,18 @@ namespace {
 struct State {
     Options opts;
     std::unique_ptr<mh_server> current;
-    std::unique_ptr<mh_server> previous;  // kept one generation: the MPM may still look at it
+    MpmRuns runs;                // earlier configurations, and MPMs finishing after a change
     std::array<uv_signal_t, 4> signals{};
     uv_async_t graceful_stop{};  // SIGWINCH sent by someone (see on_winch)
     uv_timer_t shutdown_timer{};
+    uv_timer_t release_timer{};  // frees what a finished MPM left, after its call returned
     bool stopping = false;
     bool closed = false;
 };
 State *g = nullptr;
 
 const mh_mpm &mpm_of(const mh_server &s) { return *s.mpm->desc->mpm; }
+const char *mpm_name(const mh_server &s) { return mpm_of(s).name; }
 
 void close_handles()
 {
@@ -44,6 +47,7 @@ void close_handles()
     signal(SIGWINCH, SIG_IGN);
     uv_close(reinterpret_cast<uv_handle_t *>(&g->graceful_stop), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&g->shutdown_timer), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t *>(&g->release_timer), nullptr);
 }
 
 void stop(bool graceful)
@@ -51,7 +55,11 @@ void stop(bool graceful)
     if (g->stopping && graceful) return;
     g->stopping = true;
     mh_server &s = *g->current;
-    mpm_of(s).stop(&s, graceful ? MH_STOP_GRACEFUL : MH_STOP_NOW);
+    int how = graceful ? MH_STOP_GRACEFUL : MH_STOP_NOW;
+    // An MPM still finishing after an MPM change stops too (a stop now
+    // cuts what it is finishing).
+    for (auto [mpm, old] : g->runs.finishing(s)) mpm->stop(old, how);
+    mpm_of(s).stop(&s, how);
     int timeout = s.core.graceful_shutdown_timeout;
     if (graceful && timeout > 0 && !g->closed)
         uv_timer_start(&g->shutdown_timer, [](uv_timer_t *) {
@@ -75,14 +83,6 @@ void restart(bool graceful)
                           e.full_message().c_str());
         return;
     }
-    if (next->mpm->loaded != g->current->mpm->loaded) {
-        log::server_error("core", MH_LOG_ERR, 0,
-                          "AH00534: Configuration error: The MPM cannot be changed during restart (%s to %s); "
-                          "the server goes on with %s. Stop and start it to change the MPM.",
-                          g->current->mpm->loaded->symbol.c_str(), next->mpm->loaded->symbol.c_str(),
-                          g->current->mpm->loaded->symbol.c_str());
-        return;
-    }
     std::string err;
     if (!startup::bind_listeners(*next, err) || !startup::open_access_logs(*next, err) ||
         !startup::run_post_config(*next, err) || !startup::open_error_log(*next, err)) {
@@ -90,23 +90,68 @@ void restart(bool graceful)
         log::server_error("core", MH_LOG_ERR, 0, "the server goes on with the previous configuration");
         return;
     }
+    // The counters start over before the new generation shows: a reader
+    // that sees it sees the new RestartTime.
+    if (!graceful) scoreboard::reset();
     int generation = runtime::generation() + 1;
     runtime::set_generation(generation);
     if (scoreboard::Global *sb = scoreboard::global()) {
         sb->mpm_generation = generation;
         sb->config_generation.fetch_add(1);
     }
-    if (!graceful) scoreboard::reset();
+    bool changed = next->mpm->loaded != g->current->mpm->loaded;
+    int kind = graceful ? MH_RESTART_GRACEFUL : MH_RESTART_HARD;
+    // An MPM new to this master starts as at a first start; one that is
+    // still finishing from an earlier change restarts (its children of
+    // before are ended as `kind` says).
+    int start_kind = changed && !g->runs.running(next->mpm->loaded) ? MH_START_FIRST : kind;
     runtime::set_current(next.get());
-    g->previous = std::move(g->current);
+    std::unique_ptr<mh_server> old = std::move(g->current);
     g->current = std::move(next);
     mh_server &s = *g->current;
-    if (mpm_of(s).start(&s, graceful ? MH_RESTART_GRACEFUL : MH_RESTART_HARD) != 0) {
+    if (mpm_of(s).start(&s, start_kind) != 0) {
+        if (changed) {
+            // The old MPM was not told anything: it goes on serving.
+            log::server_error("core", MH_LOG_ERR, 0, "%s could not start; the server goes on with %s and the "
+                              "previous configuration", mpm_name(s), mpm_name(*old));
+            runtime::set_current(old.get());
+            g->current = std::move(old);
+            return;
+        }
         log::server_error("core", MH_LOG_EMERG, 0, "AH02818: MPM run failed, exiting");
+        g->runs.retire(std::move(old), s);
         stop(false);
         return;
     }
+    if (changed) {
+        log::server_error("core", MH_LOG_NOTICE, 0, "MPM changed from %s to %s on %s restart: %s",
+                          mpm_name(*old), mpm_name(s), graceful ? "graceful" : "hard",
+                          graceful ? "the old children finish their requests, then exit"
+                                   : "the old children are ended now");
+        const mh_mpm &old_mpm = mpm_of(*old);
+        mh_server *kept = g->runs.retire(std::move(old), s);
+        old_mpm.stop(kept, graceful ? MH_STOP_GRACEFUL : MH_STOP_NOW);
+    } else {
+        g->runs.retire(std::move(old), s);
+    }
     log::server_error("core", MH_LOG_NOTICE, 0, "AH00163: %s configured -- resuming normal operations", server_version());
+}
+
+// An MPM reported its last child gone. After an MPM change, the old one is
+// unloaded on the next loop turn (its own code is still on the stack).
+void on_mpm_stopped(const mh_module *mpm)
+{
+    bool none_left = g->runs.stopped(mpm);
+    if (g->stopping) {
+        if (none_left) close_handles();
+        return;
+    }
+    uv_timer_start(&g->release_timer, [](uv_timer_t *) {
+        for (const std::string &symbol : g->runs.release_stopped(*g->current))
+            log::server_error("core", MH_LOG_NOTICE, 0,
+                              "%s: the last child of the previous MPM has exited; the module is unloaded",
+                              symbol.c_str());
+    }, 0, 0);
 }
 
 void on_signal(uv_signal_t *, int signum)
@@ -177,9 +222,8 @@ int run(std::unique_ptr<mh_server> first, const Options &opts)
     mh_server &s = *state.current;
     runtime::set_current(&s);
     runtime::set_generation(0);
-    runtime::set_on_mpm_stopped([] {
-        if (g->stopping) close_handles();
-    });
+    state.runs.begin(s);
+    runtime::set_on_mpm_stopped(on_mpm_stopped);
     signal(SIGPIPE, SIG_IGN);
 
     // The loop, its signal pipe and the async need descriptors: an open
@@ -201,6 +245,7 @@ int run(std::unique_ptr<mh_server> first, const Options &opts)
     winch.sa_flags = SA_SIGINFO | SA_RESTART;
     sigaction(SIGWINCH, &winch, nullptr);
     uv_timer_init(loop, &state.shutdown_timer);
+    uv_timer_init(loop, &state.release_timer);
 
     std::string pid_path = s.core.pid_file;
     pid_file::write(pid_path);

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+struct mh_module;
 struct mh_server;
 struct uv_loop_s;
 
@@ -20,8 +21,8 @@ void set_generation(int g);
 bool warnings_to_console();
 void set_warnings_to_console(bool console);
 
-// Called when the MPM has no child left after a stop.
-void set_on_mpm_stopped(std::function<void()> fn);
-void mpm_stopped();
+// Called when an MPM has no child left after a stop.
+void set_on_mpm_stopped(std::function<void(const mh_module *)> fn);
+void mpm_stopped(const mh_module *mpm);
 
 }  // namespace mh::runtime

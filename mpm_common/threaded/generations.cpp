@@ -42,12 +42,17 @@ void on_tick(uv_timer_t *)
 
 void on_sigchld(uv_signal_t *, int) { reap_children(); }
 
+void open_handles(Master &m);
+
 void on_closed(uv_handle_t *)
 {
     Master &m = master();
     if (--m.handles_closing > 0) return;
     m.handles_open = false;
-    svc()->stopped(profile().module);
+    // Started again while the handles closed (the MPM was changed back on
+    // a restart): serve on with new ones.
+    if (m.stopping == Stopping::No) open_handles(m);
+    else svc()->stopped(profile().module);
 }
 
 void open_handles(Master &m)

@@ -390,21 +390,6 @@ def test_raw_signal_with_broken_config_keeps_serving(tmp_path):
         s.stop()
 
 
-def test_changing_the_mpm_on_restart_is_refused_and_the_server_keeps_serving(tmp_path):
-    s = server(tmp_path).start()
-    try:
-        worker = module_file("mpm_worker_module")
-        (s.root / "modules" / worker.name).symlink_to(worker)
-        s.conf.write_text(s.conf.read_text().replace(
-            "LoadModule mpm_prefork_module modules/mod_mpm_prefork.so",
-            "LoadModule mpm_worker_module modules/%s" % worker.name))
-        s.signal(signal.SIGUSR1)
-        assert wait_for(lambda: "The MPM cannot be changed during restart" in s.error_log())
-        assert s.proc.poll() is None and s.get("/")[0] == 200
-    finally:
-        s.stop()
-
-
 def test_port_in_use_fails_to_start_with_apache_message(tmp_path):
     a = server(tmp_path).start()
     try:
