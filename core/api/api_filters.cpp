@@ -16,7 +16,7 @@ void register_output_filter(const mh_module *m, const char *name, mh_filter_fn f
     if (s == nullptr || name == nullptr || fn == nullptr) return;
     std::string key(name);
     for (char &c : key) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    s->output_filters[key] = OutputFilterDef{name, fn, type, m};
+    s->output_filters[key] = OutputFilterDef{name, fn, type, m, m != nullptr && (m->flags & MH_MODULE_NONBLOCKING) != 0};
 }
 
 int add_output_filter(mh_request *r, const char *name, void *ctx)

@@ -107,6 +107,7 @@ int internal_redirect(mh_request *r, const char *uri) { return pipeline::interna
 int original_status(const mh_request *r) { return r->original_status ? r->original_status : r->status; }
 const char *content_type(const mh_request *r) { return r->content_type; }
 int64_t content_length(const mh_request *r) { return r->content_length; }
+int request_may_block(const mh_request *r) { return r->conn == nullptr || r->conn->blocking(); }
 
 }  // namespace
 
@@ -124,6 +125,7 @@ void fill_request(mh_api &a)
     a.original_status = original_status;
     a.content_type = content_type;
     a.content_length = content_length;
+    a.request_may_block = request_may_block;
     a.request_pool = request_pool;
     a.request_server = request_server;
     a.request_method = request_method;

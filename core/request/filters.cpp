@@ -7,6 +7,13 @@
 
 namespace mh::filters {
 
+bool nonblocking(const mh_request &r)
+{
+    for (const mh_filter *f : r.filters)
+        if (!f->removed && !f->def->nonblocking) return false;
+    return true;
+}
+
 int add(mh_request &r, std::string_view name, void *ctx)
 {
     const OutputFilterDef *def = r.server->output_filter(name);

@@ -17,6 +17,7 @@ struct OutputFilterDef {
     mh_filter_fn fn = nullptr;
     int type = MH_FILTER_CONTENT;
     const mh_module *module = nullptr;
+    bool nonblocking = false;  // its module is MH_MODULE_NONBLOCKING: it may run on an event loop
 };
 
 }  // namespace mh
@@ -32,6 +33,9 @@ namespace mh::filters {
 
 // True when the body goes through filters.
 inline bool active(const mh_request &r) { return !r.filters.empty() && !r.filters_off; }
+// True when no filter of the request may block (an event loop may write
+// through them).
+bool nonblocking(const mh_request &r);
 // Adds the filter registered as `name` (any case): 0, or -1 if unknown.
 int add(mh_request &r, std::string_view name, void *ctx);
 // Hands data (and the end) to the first filter after `after` (nullptr: the

@@ -236,8 +236,9 @@ Progress run(mh_request &r, bool on_loop, Stage until)
             if (!o.yield) go(r, Stage::Handler);
             break;
         case Stage::Handler:
-            // On an event loop a handler may read only a body that is all here.
-            if (on_loop && !r.conn->body_buffered()) return Progress::NeedsWorker;
+            // On an event loop a handler may read only a body that is all
+            // here, and writes only through filters that do not block.
+            if (on_loop && (!r.conn->body_buffered() || !filters::nonblocking(r))) return Progress::NeedsWorker;
             o = run_request_hooks(r, h.handler, false, on_loop);
             if (!o.yield) after_handler(r, o.rv);
             break;
@@ -248,7 +249,12 @@ Progress run(mh_request &r, bool on_loop, Stage until)
             if (on_loop && unread && !r.conn->body_buffered()) return Progress::NeedsWorker;
             if (r.hook_next == 0) r.pending_error = error_after_discarding_body(r, r.pending_error);
             int status = r.pending_error;
-            o = run_hooks(r, h.error_response, false, on_loop, [&r, status](mh_error_fn fn) { return fn(&r, status); });
+            // Once the headers are out no other answer can be given: the
+            // connection closes after what was sent.
+            if (!r.headers_sent)
+                o = run_hooks(r, h.error_response, false, on_loop,
+                              [&r, status](mh_error_fn fn) { return fn(&r, status); });
+            else o.rv = MH_DECLINED;
             if (o.yield) break;
             if (o.rv == MH_OK || o.rv == MH_DONE) response::finish(r);
             else response::send_error(r, r.pending_error);  // 500 if a redirect went past the limit
@@ -353,6 +359,7 @@ int internal_redirect(mh_request &r, const char *uri)
     r.query = query.data() ? r.pool.strdup(query) : nullptr;
     // A new response: the first one's headers go, err_headers_out stays.
     if (r.pending_error) r.status = r.pending_error;
+    if (r.original_status == 0) r.original_status = r.status;  // %s: what the first request was answered
     r.headers_out.clear();
     r.content_type = nullptr;
     r.content_length = -1;

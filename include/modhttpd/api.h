@@ -291,7 +291,9 @@ struct mh_api {
     /* Names compare without case and may repeat (Set-Cookie); set and add
      * copy name and value into the request's pool. */
     mh_table *(*headers_in)(mh_request *r);      /* request headers; modules may change them */
-    mh_table *(*headers_out)(mh_request *r);     /* response headers: an error page drops them */
+    mh_table *(*headers_out)(mh_request *r);     /* response headers: an error page keeps only Allow,
+                                                  * Location, WWW-Authenticate, Retry-After and
+                                                  * Content-Range of them */
     mh_table *(*err_headers_out)(mh_request *r); /* sent with every response, error pages too */
     mh_table *(*notes)(mh_request *r);           /* between modules, for this request */
     mh_table *(*subprocess_env)(mh_request *r);  /* SetEnvIf's variables; CGI's environment */
@@ -402,6 +404,13 @@ struct mh_api {
      * (a missing group is empty), \$ for a literal '$'; in the pool. */
     char *(*regex_substitute)(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *match,
                               int nmatch);
+
+    /* ---- 1.2: where a hook runs. [worker] -------------------------------- */
+    /* 1 when the calling thread may block for this request (a worker
+     * thread, or any thread of prefork and worker); 0 on an event loop,
+     * where a hook of an MH_MODULE_NONBLOCKING module that finds it must
+     * wait (a DNS lookup, a password hash) returns MH_WOULD_BLOCK instead. */
+    int (*request_may_block)(const mh_request *r);
 };
 
 #ifdef __cplusplus

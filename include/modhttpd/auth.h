@@ -62,7 +62,13 @@ typedef struct mh_authz_provider {
     /* [worker] Whether the request (and api->user, when there is one)
      * meets the line. */
     mh_authz_status (*check)(mh_request *r, const char *args, const void *parsed);
+    /* MH_AUTHZ_NONBLOCKING when check() never waits (no DNS, no files):
+     * under an event MPM it may then run on the loop; without it the
+     * request moves to a worker thread first. */
+    unsigned flags;
 } mh_authz_provider;
+
+#define MH_AUTHZ_NONBLOCKING 0x1u
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,16 @@
  *   1.1  mh_api.server_built; mh_mpm_services.slot_set_owner.
  *   1.2  MH_OPT_SYMLINKS_IF_OWNER_MATCH; mh_api.server_signature; the
  *        request's tables (headers_in, headers_out, err_headers_out, notes,
- *        subprocess_env) and table_get/set/add/merge/unset/each.
+ *        subprocess_env) and table_get/set/add/merge/unset/each; Apache's
+ *        request phases (post_read_request, quick_handler, header_parser,
+ *        access_checker[_ex], check_user_id, auth_checker, type_checker,
+ *        insert_filter, error_response) and the request fields they use;
+ *        internal_redirect; output filters; providers (modhttpd/auth.h);
+ *        regular expressions; MH_SECTION containers; the event MPM's
+ *        MH_MODULE_NONBLOCKING, MH_WOULD_BLOCK and request_may_block;
+ *        mh_mpm.async and the conn_* services that drive a connection
+ *        without blocking; mh_conn_info.initial; status fields for an
+ *        event MPM's connections and for processes of two MPMs.
  */
 #ifndef MODHTTPD_VERSION_H
 #define MODHTTPD_VERSION_H

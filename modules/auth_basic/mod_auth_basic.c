@@ -4,7 +4,9 @@
  * providers of AuthBasicProvider in turn ("file", mod_authn_file, by
  * default) whether the password is right.
  *
- * Not MH_MODULE_NONBLOCKING: the providers read files and hash passwords
+ * MH_MODULE_NONBLOCKING: under an event MPM a request without credentials
+ * gets its 401 on the loop; one with credentials goes to a worker thread
+ * (MH_WOULD_BLOCK) before the providers read files and hash passwords
  * (bcrypt takes milliseconds on purpose).
  */
 #define _GNU_SOURCE
@@ -60,6 +62,7 @@ static int authenticate_basic_user(mh_request *r)
     const char *user, *password;
     int rv = ab_credentials(r, &user, &password);
     if (rv != MH_OK) return rv;
+    if (!ab_api->request_may_block(r)) return MH_WOULD_BLOCK;
 
     const ab_dir_config *conf = ab_api->dir_config(r, ab_self);
     mh_authn_status result = check_providers(r, conf, user, password);
@@ -96,7 +99,7 @@ static void register_hooks(const mh_api *api, const mh_module *self)
 
 MH_DECLARE_MODULE(auth_basic_module) = {
     MH_MODULE_HEADER,
-    MH_MODULE_NO_FLAGS,
+    MH_MODULE_NONBLOCKING,
     ab_commands,
     ab_create_dir_config,
     ab_merge_dir_config,

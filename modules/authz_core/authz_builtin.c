@@ -76,9 +76,11 @@ static mh_authz_status method_check(mh_request *r, const char *args, const void 
     return m >= 0 && (*(const uint64_t *)parsed & (UINT64_C(1) << m)) ? MH_AUTHZ_GRANTED : MH_AUTHZ_DENIED;
 }
 
-static const mh_authz_provider all_provider = {sizeof(mh_authz_provider), all_parse, all_check};
-static const mh_authz_provider env_provider = {sizeof(mh_authz_provider), NULL, env_check};
-static const mh_authz_provider method_provider = {sizeof(mh_authz_provider), method_parse, method_check};
+static const mh_authz_provider all_provider = {sizeof(mh_authz_provider), all_parse, all_check,
+                                               MH_AUTHZ_NONBLOCKING};
+static const mh_authz_provider env_provider = {sizeof(mh_authz_provider), NULL, env_check, MH_AUTHZ_NONBLOCKING};
+static const mh_authz_provider method_provider = {sizeof(mh_authz_provider), method_parse, method_check,
+                                                  MH_AUTHZ_NONBLOCKING};
 
 void az_register_builtin_providers(const mh_api *api, const mh_module *self)
 {

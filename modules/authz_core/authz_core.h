@@ -30,6 +30,10 @@ typedef enum az_op {
     AZ_OP_OR
 } az_op;
 
+/* Not a provider's answer: the rules reached, on an event loop, a provider
+ * that may wait. */
+#define AZ_WOULD_BLOCK ((mh_authz_status)100)
+
 /* A Require line (provider set) or a container (first: its children). */
 typedef struct az_section {
     const char *provider_name;

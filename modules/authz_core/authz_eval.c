@@ -24,9 +24,19 @@ static const char *format_result(mh_authz_status result)
     }
 }
 
-/* A provider's verdict; Apache names the provider in the notes meanwhile. */
+/* Whether a provider's check may run on an event loop (it says so). */
+static int provider_nonblocking(const mh_authz_provider *p)
+{
+    return offsetof(mh_authz_provider, flags) + sizeof p->flags <= p->struct_size &&
+           (p->flags & MH_AUTHZ_NONBLOCKING) != 0;
+}
+
+/* A provider's verdict; Apache names the provider in the notes meanwhile.
+ * One that may wait, reached on an event loop: AZ_WOULD_BLOCK, and the
+ * rules are applied again from the start on a worker thread. */
 static mh_authz_status run_provider(mh_request *r, const az_section *s)
 {
+    if (!provider_nonblocking(s->provider) && !az_api->request_may_block(r)) return AZ_WOULD_BLOCK;
     mh_table *notes = az_api->notes(r);
     az_api->table_set(notes, "authz_provider_name", s->provider_name);
     mh_authz_status result = s->provider->check(r, s->provider_args, s->parsed);
@@ -42,7 +52,7 @@ static mh_authz_status apply_children(mh_request *r, const az_section *s)
     mh_authz_status result = MH_AUTHZ_NEUTRAL;
     for (const az_section *child = s->first; child; child = child->next) {
         mh_authz_status c = az_apply(r, child);
-        if (c == MH_AUTHZ_GENERAL_ERROR) return c;
+        if (c == MH_AUTHZ_GENERAL_ERROR || c == AZ_WOULD_BLOCK) return c;
         if (c == MH_AUTHZ_NEUTRAL) continue;
         if (s->op == AZ_OP_AND) {
             if (c == MH_AUTHZ_DENIED) return c;
@@ -58,6 +68,7 @@ static mh_authz_status apply_children(mh_request *r, const az_section *s)
 mh_authz_status az_apply(mh_request *r, const az_section *s)
 {
     mh_authz_status result = s->provider ? run_provider(r, s) : apply_children(r, s);
+    if (result == AZ_WOULD_BLOCK) return result;
     if (s->negate) {
         /* Not being refused is no reason to grant: denied becomes neutral. */
         if (result == MH_AUTHZ_GRANTED) result = MH_AUTHZ_DENIED;

@@ -35,7 +35,9 @@ static int authorize(mh_request *r, int after_authn)
         return MH_OK;
     }
 
-    switch (az_apply(r, conf->section)) {
+    mh_authz_status verdict = az_apply(r, conf->section);
+    if (verdict == AZ_WOULD_BLOCK) return MH_WOULD_BLOCK; /* on an event loop: again on a worker thread */
+    switch (verdict) {
     case MH_AUTHZ_GRANTED:
         return MH_OK;
     case MH_AUTHZ_DENIED_NO_USER:

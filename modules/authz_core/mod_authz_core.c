@@ -5,9 +5,11 @@
  * any module (api->lookup_provider; mod_authz_host, mod_authz_user) or from
  * here (all, env, method).
  *
- * Not MH_MODULE_NONBLOCKING: its hooks run the providers, and some block
- * ("Require host" does DNS lookups) with no way to say so (mh_authz_status
- * has no "would block").
+ * MH_MODULE_NONBLOCKING: under an event MPM the rules are applied on the
+ * loop as long as every provider they reach says it never waits
+ * (MH_AUTHZ_NONBLOCKING: all, env, method, ip, local, user...); one that
+ * may ("Require host" does DNS lookups) sends the request to a worker
+ * thread first (MH_WOULD_BLOCK).
  */
 #include "authz_core.h"
 
@@ -26,7 +28,7 @@ static void register_hooks(const mh_api *api, const mh_module *self)
 
 MH_DECLARE_MODULE(authz_core_module) = {
     MH_MODULE_HEADER,
-    MH_MODULE_NO_FLAGS,
+    MH_MODULE_NONBLOCKING,
     az_commands,
     az_create_dir_config,
     az_merge_dir_config,

@@ -147,5 +147,6 @@ static mh_authz_status forward_dns_check(mh_request *r, const char *args, const 
     return MH_AUTHZ_DENIED;
 }
 
-const mh_authz_provider hz_host_provider = {sizeof(mh_authz_provider), dns_parse, host_check};
-const mh_authz_provider hz_forward_dns_provider = {sizeof(mh_authz_provider), dns_parse, forward_dns_check};
+/* DNS lookups wait: not MH_AUTHZ_NONBLOCKING. */
+const mh_authz_provider hz_host_provider = {sizeof(mh_authz_provider), dns_parse, host_check, 0};
+const mh_authz_provider hz_forward_dns_provider = {sizeof(mh_authz_provider), dns_parse, forward_dns_check, 0};

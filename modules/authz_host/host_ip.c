@@ -67,6 +67,6 @@ static mh_authz_status local_check(mh_request *r, const char *args, const void *
     return MH_AUTHZ_DENIED;
 }
 
-const mh_authz_provider hz_ip_provider = {sizeof(mh_authz_provider), ip_parse, ip_check};
+const mh_authz_provider hz_ip_provider = {sizeof(mh_authz_provider), ip_parse, ip_check, MH_AUTHZ_NONBLOCKING};
 /* No parse: Apache ignores words after "Require local". */
-const mh_authz_provider hz_local_provider = {sizeof(mh_authz_provider), NULL, local_check};
+const mh_authz_provider hz_local_provider = {sizeof(mh_authz_provider), NULL, local_check, MH_AUTHZ_NONBLOCKING};

@@ -42,8 +42,10 @@ static mh_authz_status valid_user_check(mh_request *r, const char *args, const v
     return api->user(r) ? MH_AUTHZ_GRANTED : MH_AUTHZ_DENIED_NO_USER;
 }
 
-static const mh_authz_provider user_provider = {sizeof(mh_authz_provider), user_parse, user_check};
-static const mh_authz_provider valid_user_provider = {sizeof(mh_authz_provider), NULL, valid_user_check};
+static const mh_authz_provider user_provider = {sizeof(mh_authz_provider), user_parse, user_check,
+                                                MH_AUTHZ_NONBLOCKING};
+static const mh_authz_provider valid_user_provider = {sizeof(mh_authz_provider), NULL, valid_user_check,
+                                                      MH_AUTHZ_NONBLOCKING};
 
 static void register_hooks(const mh_api *a, const mh_module *self)
 {

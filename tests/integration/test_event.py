@@ -17,8 +17,11 @@ holds no worker thread, only a socket and its buffers on the child's loop.
 
 Restarts, stops, recycling and leaks are test_worker.py's, run against
 event too; crashes and hostile input are in the shared suites."""
+import base64
+import json
 import resource
 import socket
+import subprocess
 import time
 
 import pytest
@@ -161,3 +164,61 @@ def test_thousands_of_slow_heads_cost_no_worker(make_server):
     finally:
         for c in socks:
             c.close()
+
+
+def served_by(s, threads):
+    """Requests served so far by the loops' rows and by the worker threads'."""
+    status, _, body = s.get("/server-status?json")
+    assert status == 200
+    loop = workers = 0
+    for slot in json.loads(body)["slots"] or []:
+        if slot["thread"] == threads:
+            loop += slot["slot_accesses"]
+        else:
+            workers += slot["slot_accesses"]
+    return loop, workers
+
+
+@pytest.mark.parametrize("rule, on_loop", [
+    ("Require all granted", True),
+    ("Require ip 127.0.0.1", True),
+    ("Require local", True),
+    ("Require host localhost", False),  # a DNS lookup waits: a worker's job
+])
+def test_access_rules_that_never_wait_are_applied_on_the_loop(make_server, rule, on_loop):
+    s = make_server(start=False, mpm="event", log_level="warn",
+                    modules=("authz_core_module", "authz_host_module", "static_module", "status_module"),
+                    config=SMALL + "ExtendedStatus On\n<Location /server-status>\nSetHandler server-status\n"
+                           "Require all granted\n</Location>\n<Directory />\n%s\n</Directory>\n" % rule)
+    s.write("index.html", "<html>index</html>\n")
+    s.start()
+    loop0, workers0 = served_by(s, 2)
+    for _ in range(20):
+        assert s.get("/index.html")[0] == 200
+    loop, workers = served_by(s, 2)
+    if on_loop:
+        assert loop - loop0 >= 20 and workers == workers0, (loop0, workers0, loop, workers)
+    else:
+        assert workers - workers0 >= 20, (loop0, workers0, loop, workers)
+
+
+def test_basic_auth_answers_401_on_the_loop_and_checks_passwords_on_a_worker(make_server, tmp_path):
+    s = make_server(start=False, mpm="event", log_level="warn",
+                    modules=("authz_core_module", "authz_user_module", "auth_basic_module", "authn_file_module",
+                             "static_module", "status_module"),
+                    config=SMALL + "ExtendedStatus On\n<Location /server-status>\nSetHandler server-status\n"
+                           "Require all granted\n</Location>\n<Location /private>\nAuthType Basic\n"
+                           "AuthName test\nAuthUserFile %s\nRequire valid-user\n</Location>\n" % (tmp_path / "users"))
+    subprocess.run(["htpasswd", "-bcB", str(tmp_path / "users"), "alice", "s3cret"], check=True, capture_output=True)
+    s.write("private/index.html", "secret\n")
+    s.start()
+    loop0, workers0 = served_by(s, 2)
+    for _ in range(5):
+        assert s.get("/private/")[0] == 401
+    loop1, workers1 = served_by(s, 2)
+    assert loop1 - loop0 >= 5 and workers1 == workers0, (loop0, workers0, loop1, workers1)
+    auth = {"Authorization": "Basic " + base64.b64encode(b"alice:s3cret").decode()}
+    for _ in range(5):
+        assert s.get("/private/", headers=auth)[0] == 200
+    loop2, workers2 = served_by(s, 2)
+    assert workers2 - workers1 >= 5, (loop1, workers1, loop2, workers2)
