@@ -5,7 +5,6 @@
 //   SIGUSR1  graceful: stop accepting, finish the connections, exit
 //   SIGTERM  (and SIGINT) exit now: connections are cut
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,27 +19,12 @@ namespace {
 
 constexpr int kStopGraceMs = 1500;  // SIGTERM: the loop's own grace, and a little more
 
-sigset_t control_signals()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : {SIGTERM, SIGINT, SIGUSR1}) sigaddset(&set, sig);
-    return set;
-}
-
 }  // namespace
 
 void child_main(int slot, int generation, const Settings &cfg, const std::vector<int> &listen_fds)
 {
-    svc()->child_after_fork();
+    enter_child();
     sigset_t control = control_signals();
-    pthread_sigmask(SIG_BLOCK, &control, nullptr);  // before any thread: they inherit it
-    if (svc()->drop_privileges() != 0) _exit(kExitFatal);
-    // A master killed outright must not leave us serving as orphans. After
-    // the privileges are dropped: changing credentials clears this setting.
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != master().pid) _exit(0);
-    svc()->run_child_init();
     for (int t = 0; t <= cfg.threads_per_child; ++t) svc()->slot_set_owner(svc()->slot(slot, t), getpid(), generation);
 
     EventLoop loop(slot, generation, cfg, listen_fds);

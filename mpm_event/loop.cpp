@@ -17,19 +17,6 @@ constexpr uint64_t kStopGraceMs = 1000;  // a stop: how long handlers get to ret
 
 EventLoop *owner(uv_handle_t *h) { return static_cast<EventLoop *>(h->data); }
 
-// accept() errors that concern one connection or another child's luck.
-bool passing_error(int err)
-{
-    switch (err) {
-    case EAGAIN: case EINTR: case ECONNABORTED: case EPROTO: case EPERM:
-    case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN: case ENONET:
-    case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
-        return true;
-    default:
-        return false;
-    }
-}
-
 void on_poll(uv_poll_t *h, int, int)
 {
     Conn *k = static_cast<Conn *>(h->data);
@@ -177,7 +164,7 @@ void EventLoop::on_listen()
             int fd = accept4(listen_fds_[size_t(listener)], reinterpret_cast<sockaddr *>(&peer), &len,
                              SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) {
-                if (passing_error(errno)) break;
+                if (passing_accept_error(errno)) break;
                 // EMFILE, ENFILE, ENOBUFS: no room for another connection
                 // now; the others keep being served, the backlog waits.
                 if (!emfile_reported_)

@@ -5,7 +5,6 @@
 //   SIGUSR1  graceful: stop accepting, finish the connections, exit
 //   SIGTERM  (and SIGINT) exit now: connections are cut
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -20,14 +19,6 @@ namespace {
 
 constexpr int kWindDownMs = 100;  // while draining: look again at connections this often
 constexpr int kStopGraceMs = 1000;  // SIGTERM: how long handlers get before we exit anyway
-
-sigset_t control_signals()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : {SIGTERM, SIGINT, SIGUSR1}) sigaddset(&set, sig);
-    return set;
-}
 
 // The next control signal, or 0 after timeout_ms (< 0: no timeout).
 int wait_signal(const sigset_t &set, int timeout_ms)
@@ -118,15 +109,7 @@ private:
 
 void child_main(int slot, int generation, const Settings &cfg, const std::vector<int> &listen_fds)
 {
-    svc()->child_after_fork();
-    sigset_t control = control_signals();
-    pthread_sigmask(SIG_BLOCK, &control, nullptr);  // before any thread: they inherit it
-    if (svc()->drop_privileges() != 0) _exit(kExitFatal);
-    // A master killed outright must not leave us serving as orphans. After
-    // the privileges are dropped: changing credentials clears this setting.
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != master().pid) _exit(0);
-    svc()->run_child_init();
+    enter_child();
     ChildProcess child(slot, generation, cfg, listen_fds);
     // _exit: the master's objects copied by fork are not ours to destroy.
     _exit(child.run());

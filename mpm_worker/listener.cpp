@@ -15,20 +15,6 @@ namespace {
 
 constexpr uint32_t kWake = UINT32_MAX;  // epoll data of the eventfd
 
-// accept() errors that concern one connection (or one other child's luck),
-// not this process.
-bool passing_error(int err)
-{
-    switch (err) {
-    case EAGAIN: case EINTR: case ECONNABORTED: case EPROTO: case EPERM:
-    case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN: case ENONET:
-    case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
-        return true;
-    default:
-        return false;
-    }
-}
-
 }  // namespace
 
 Listener::Listener(WorkQueue &queue, std::vector<int> fds, int max_connections, pthread_t main)
@@ -103,7 +89,7 @@ bool Listener::accept_one(int i)
     a.peer_len = sizeof a.peer;
     int fd = accept4(fds_[size_t(i)], reinterpret_cast<sockaddr *>(&a.peer), &a.peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-        if (passing_error(errno)) return true;
+        if (passing_accept_error(errno)) return true;
         // EMFILE, ENOBUFS...: this process is short of something; Apache's
         // listener then retires its process, which the master replaces.
         log_error(MH_LOG_ERR, errno, "accept failed: this process stops accepting and will be replaced");

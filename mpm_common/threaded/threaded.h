@@ -8,8 +8,10 @@
 //   generations.cpp  start / restart / stop, signals to children
 //   pool.cpp         slot table, fork, idle-thread maintenance, saturation
 //   reaper.cpp       SIGCHLD: reaping, exit statuses, crash replacement
+//   child_start.cpp  a child's first steps, shared accept error policy
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 #include <uv.h>
 
@@ -142,5 +144,16 @@ void terminate(int slot);     // SIGTERM: exit now
 
 // ---- reaper.cpp ----
 void reap_children();
+
+// ---- child_start.cpp: [child] ----
+// SIGTERM, SIGINT, SIGUSR1: what a child's main thread takes with sigwait.
+sigset_t control_signals();
+// After fork: the core's child setup, the control signals blocked (every
+// thread started later inherits that), privileges dropped, death with the
+// master, child_init hooks. Exits the process when any of it fails.
+void enter_child();
+// accept() errors that concern one connection (or another child's luck),
+// not this process.
+bool passing_accept_error(int err);
 
 }  // namespace threaded
