@@ -8,7 +8,7 @@
 #   --quick       3 s per measurement, one warm-up per server (about 4 min)
 #                 instead of 10 s with a warm-up before each workload (about
 #                 12.5 min); plus the build when the tree changed
-#   --servers     a subset of: mh-prefork mh-worker ap-prefork ap-worker
+#   --servers     a subset of: mh-prefork mh-worker mh-event ap-prefork ap-worker
 #                 ap-event nginx
 #   --workloads   a subset of: ka-1k hello ka-64k ka-1m close-1k c1000-1k
 #   --duration S  seconds per measurement; --repeat N measurements of each

@@ -13,7 +13,7 @@
 # activity is measured the same way with no request for as long as the burst
 # took, and subtracted. Also takes `--path /hello` (mod_bench_hello on
 # modhttpd, `return 200` on nginx, the static file on Apache) and
-# mh-worker/ap-worker/ap-event.
+# mh-worker/mh-event/ap-worker/ap-event.
 #
 # With -c CONNS the burst is wrk with CONNS connections for SECONDS (default
 # 3) instead, and N is the number of requests wrk got answered: the pattern
@@ -117,7 +117,8 @@ fi
 "$PY" - "$OUTDIR" "$HOW" "$URLPATH" "$SERVERS" >"$BENCH_DIR/results/syscalls-$TS.md" <<'EOF'
 import os, sys
 out, how, path, servers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split()
-label = {"mh-prefork": "modhttpd prefork", "mh-worker": "modhttpd worker", "ap-prefork": "Apache prefork",
+label = {"mh-prefork": "modhttpd prefork", "mh-worker": "modhttpd worker", "mh-event": "modhttpd event",
+         "ap-prefork": "Apache prefork",
          "ap-worker": "Apache worker", "ap-event": "Apache event", "nginx": "nginx"}
 
 def parse(p):

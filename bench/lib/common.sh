@@ -32,16 +32,16 @@ BENCH_NICE=${BENCH_NICE:--10}
 # name -> port, all on 127.0.0.1 (BENCH_PORT_OFFSET moves them all)
 _po=${BENCH_PORT_OFFSET:-0}
 declare -A PORT=(
-    [mh-prefork]=$((18101 + _po)) [mh-worker]=$((18102 + _po))
+    [mh-prefork]=$((18101 + _po)) [mh-worker]=$((18102 + _po)) [mh-event]=$((18107 + _po))
     [ap-prefork]=$((18103 + _po)) [ap-worker]=$((18104 + _po)) [ap-event]=$((18105 + _po))
     [nginx]=$((18106 + _po))
 )
 declare -A LABEL=(
-    [mh-prefork]="modhttpd prefork" [mh-worker]="modhttpd worker"
+    [mh-prefork]="modhttpd prefork" [mh-worker]="modhttpd worker" [mh-event]="modhttpd event"
     [ap-prefork]="Apache prefork" [ap-worker]="Apache worker" [ap-event]="Apache event"
     [nginx]="nginx"
 )
-ALL_SERVERS="mh-prefork mh-worker ap-prefork ap-worker ap-event nginx"
+ALL_SERVERS="mh-prefork mh-worker mh-event ap-prefork ap-worker ap-event nginx"
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -132,7 +132,7 @@ build_modhttpd() {
         die "the build failed (see $WORK/ninja.log)"
     fi
     local m
-    for m in mod_mpm_prefork.so mod_mpm_worker.so mod_static.so; do
+    for m in mod_mpm_prefork.so mod_mpm_worker.so mod_mpm_event.so mod_static.so mod_authz_core.so; do
         [ -f "$PREFIX/modules/$m" ] || die "$PREFIX/modules/$m is missing: is it built yet?"
     done
     cc -shared -fPIC -O2 -std=c99 -Wall -Wextra -I "$REPO_DIR/include" \
@@ -189,9 +189,18 @@ write_config() {
 # Pool sizes. prefork: 1,100 processes started up front (1,000 connections
 # each need one; Apache's and modhttpd's prefork spawn at most 32 a second,
 # too slowly for a 10 s run otherwise), none reaped while idle.
-# worker/event: 18 processes x 64 threads = 1,152 threads, all started.
+# worker/event: 18 processes x 64 threads = 1,152 threads, all started
+# (Apache's event gives a thread to each connection it reads or writes).
+# modhttpd's event ("event-loop"): one process of 32 threads, as nginx's one
+# worker process: its loop holds the connections, the static files and the
+# in-memory handler are served on it, the threads are for blocking hooks.
 mpm_block() {
     local mpm=$1 profile=$2
+    if [ "$mpm" = event-loop ]; then
+        printf '%s\n' "StartServers 1" "ServerLimit 16" "ThreadLimit 64" "ThreadsPerChild 32" \
+            "MinSpareThreads 16" "MaxSpareThreads 512" "MaxRequestWorkers 512" "MaxConnectionsPerChild 0"
+        return
+    fi
     if [ "$profile" = small ]; then
         case $mpm in
             prefork) printf '%s\n' "StartServers 2" "MinSpareServers 1" "MaxSpareServers 4" \
@@ -219,10 +228,11 @@ write_modhttpd_config() {
 ServerRoot "$PREFIX"
 Listen 127.0.0.1:$port
 LoadModule mpm_${mpm}_module modules/mod_mpm_${mpm}.so
+LoadModule authz_core_module modules/mod_authz_core.so
 LoadModule static_module modules/mod_static.so
 LoadModule bench_hello_module "$HELLO_SO"
 <IfModule mpm_${mpm}_module>
-$(mpm_block "$mpm" "$profile")
+$(mpm_block "$([ "$mpm" = event ] && echo event-loop || echo "$mpm")" "$profile")
 </IfModule>
 User www-data
 Group www-data

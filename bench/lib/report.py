@@ -15,9 +15,9 @@ import os
 import statistics
 import sys
 
-SERVERS = ["mh-prefork", "mh-worker", "ap-prefork", "ap-worker", "ap-event", "nginx"]
+SERVERS = ["mh-prefork", "mh-worker", "mh-event", "ap-prefork", "ap-worker", "ap-event", "nginx"]
 LABEL = {
-    "mh-prefork": "modhttpd prefork", "mh-worker": "modhttpd worker",
+    "mh-prefork": "modhttpd prefork", "mh-worker": "modhttpd worker", "mh-event": "modhttpd event",
     "ap-prefork": "Apache prefork", "ap-worker": "Apache worker", "ap-event": "Apache event",
     "nginx": "nginx",
 }
@@ -161,7 +161,7 @@ def ratio(a, b):
 
 
 RATIO_PAIRS = [("mh-prefork", "ap-prefork"), ("mh-worker", "ap-worker"), ("mh-worker", "ap-event"),
-               ("mh-prefork", "nginx"), ("mh-worker", "nginx")]
+               ("mh-event", "ap-event"), ("mh-prefork", "nginx"), ("mh-worker", "nginx"), ("mh-event", "nginx")]
 
 
 def ratios(res):
@@ -220,6 +220,20 @@ def checks(res):
     add("modhttpd worker, 1,000 keep-alive connections: peak RSS <= Apache worker's",
         None if pm is None else f"{pm / 1024:.1f} MiB", None if pa is None else f"<= {pa / 1024:.1f} MiB",
         None if pm is None or pa is None else pm <= pa)
+    # mpm_event (issue 13): against nginx with one worker process and
+    # Apache's event, same run, server on one CPU.
+    for w, against, target in (("ka-1k", "nginx", 1.0), ("ka-1k", "ap-event", 2.0), ("close-1k", "nginx", 1.0),
+                               ("c1000-1k", "nginx", 1.0)):
+        r = ratio(get(res, w, "mh-event", "rps"), get(res, w, against, "rps"))
+        add(f"modhttpd event / {LABEL[against]}, req/s, {WL_SHORT[w]}", None if r is None else f"{r:.2f}x",
+            f">= {target:.2f}x", None if r is None else r >= target)
+    e = res["workloads"].get("c1000-1k", {}).get("mh-event")
+    if e and e["measured"]:
+        add("modhttpd event, 1,000 keep-alive connections: socket errors", str(e["socket_errors"]), "0",
+            e["socket_errors"] == 0 and e["failed"] == 0)
+    pe = (e or {}).get("peak_rss_kib")
+    add("modhttpd event, 1,000 keep-alive connections: whole-server peak RSS", None if pe is None else
+        f"{pe / 1024:.1f} MiB", "<= 40 MiB", None if pe is None else pe <= 40 * 1024)
     cm = res["servers"].get("mh-prefork", {}).get("idle_per_child_kib")
     ca = res["servers"].get("ap-prefork", {}).get("idle_per_child_kib")
     add("idle RSS per prefork child <= Apache prefork's", None if cm is None else f"{cm:.0f} KiB",
@@ -372,7 +386,7 @@ def chart(res, out_dir):
                 v = get(res, w, s, "rps")
                 vals.append("NaN" if v is None else f"{v:.1f}")
             f.write(f'"{CHART_LABEL[w]}" ' + " ".join(vals) + "\n")
-    colors = ["#1f77b4", "#6baed6", "#d62728", "#ff9896", "#f2a541", "#2ca02c"]
+    colors = ["#1f77b4", "#6baed6", "#08306b", "#d62728", "#ff9896", "#f2a541", "#2ca02c"]
     cols = ", ".join(
         f"'' using {i + 2}:xtic(1) title columnheader({i + 2}) lc rgb '{colors[i % len(colors)]}'"
         if i else f"'chart.dat' using {i + 2}:xtic(1) title columnheader({i + 2}) lc rgb '{colors[0]}'"

@@ -47,5 +47,5 @@ static void register_hooks(const mh_api *a, const mh_module *self)
 }
 
 MH_DECLARE_MODULE(bench_hello_module) = {
-    MH_MODULE_HEADER, MH_MODULE_NO_FLAGS, NULL, NULL, NULL, NULL, register_hooks, NULL
+    MH_MODULE_HEADER, MH_MODULE_NONBLOCKING, NULL, NULL, NULL, NULL, register_hooks, NULL
 };

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from harness import (BUILD, children_of, fd_count, handler_locations, module_file, proc_status, status_of,
-                     wait_until)
+from harness import (children_of, fd_count, handler_locations, module_file, proc_status, server_sanitizers,
+                     status_of, wait_until)
 
 MPMS = ("prefork", "worker", "event")
 MODULES = ("static_module", "status_module", "sleep_module")
@@ -222,7 +222,8 @@ def test_changes_leak_nothing_in_the_master(make_server):
     assert wait_until(lambda: fd_count(s.pid) == fds, 5), (fds, fd_count(s.pid))
     grown = int(proc_status(s.pid)["VmRSS"][0]) - rss
     print("master: %d descriptors, RSS %d KiB, %+d KiB after 21 MPM changes" % (fds, rss, grown))
-    assert grown < 512, "the master grew by %d KiB over 21 MPM changes" % grown
+    if not server_sanitizers():  # their allocators and interceptors keep memory a while
+        assert grown < 512, "the master grew by %d KiB over 21 MPM changes" % grown
     assert children_of(s.pid, zombies=True) == [] and all(threads_of(p) == 1 for p in s.children())
 
 
