@@ -129,7 +129,10 @@ void ask_to_leave(int slot)
     // By pid, not the process group: CGIs or piped loggers would not take it well.
     kill(c.pid, SIGUSR1);
     c.asked_to_leave = true;
-    svc()->slot_set_state(svc()->slot(slot, 0), MH_WORKER_GRACEFUL);
+    // An idle child shows it is leaving; a busy one shows what it serves
+    // (it says 'G' itself when done).
+    mh_slot *row = svc()->slot(slot, 0);
+    if (svc()->slot_state(row) == MH_WORKER_READY) svc()->slot_set_state(row, MH_WORKER_GRACEFUL);
     svc()->process_set(slot, c.pid, c.generation, 1);
 }
 

@@ -22,7 +22,7 @@ suite() {  # suite <build dir> <meson test args...> -- <meson setup args...>
   [ "${1:-}" = "--" ] && shift
   [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
   ninja -C "$dir" >/dev/null
-  echo "== tests in $dir"
+  echo "== tests in $dir ($SECONDS s since the start)"
   meson test -C "$dir" --print-errorlogs --num-processes "$jobs" "${test_args[@]}"
 }
 
@@ -36,5 +36,6 @@ sanitized="-Doptimization=1 -Ddebug=false -Dc_args=-g1 -Dcpp_args=-g1"
 suite build --no-suite tsan -- -Ddebug=false
 suite build-asan --no-suite tsan --no-suite slow-clients -- $sanitized -Db_sanitize=address,undefined -Db_lundef=false
 suite build-tsan --suite worker --suite event --suite tsan -- $sanitized -Db_sanitize=thread -Db_lundef=false -Dunit_tests=false
+echo "== fuzzing ($SECONDS s since the start)"
 bash tests/fuzz/run.sh 10
-echo "== all tests passed"
+echo "== all tests passed in $SECONDS s"
