@@ -21,12 +21,14 @@ namespace {
 
 volatile int g_stopping = 0;           // mh_conn_info.stopping
 volatile sig_atomic_t g_serving = 0;   // inside serve_connection
+volatile sig_atomic_t g_terminated = 0;  // SIGTERM or SIGHUP: leave now
 
 void on_graceful(int) { g_stopping = 1; }
 
 void on_terminate(int)
 {
     if (g_serving) _exit(0);  // a hard stop drops the connection; _exit is signal-safe
+    g_terminated = 1;
     g_stopping = 1;
 }
 
@@ -88,38 +90,44 @@ void child_main(int slot_index, int generation, const Settings &cfg, pid_t maste
         g_stopping = 1;
     }
 
+    auto serve = [&](const ListenWait::Accepted &a) {
+        s->slot_set_state(slot, MH_WORKER_READ);
+        mh_conn_info conn{};
+        conn.struct_size = sizeof conn;
+        conn.fd = a.fd;
+        conn.peer = reinterpret_cast<const sockaddr *>(&a.peer);
+        conn.peer_len = a.peer_len;
+        conn.listener = a.listener;
+        conn.slot = slot;
+        conn.stopping = &g_stopping;
+        conn.head_started_ms = a.head_started_ms;
+        g_serving = 1;
+        sigprocmask(SIG_SETMASK, &open_mask, nullptr);
+        s->serve_connection(&conn);  // closes fd
+        sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
+        g_serving = 0;
+    };
+
     long served = 0;
     while (!g_stopping) {
         if (cfg.max_connections > 0 && served >= cfg.max_connections) break;
         if (outlived(generation)) break;
         s->slot_set_state(slot, MH_WORKER_READY);
 
-        sockaddr_storage peer;
-        socklen_t peer_len = 0;
-        int fd = -1, listener = 0;
-        ListenWait::Got got = listeners.next(open_mask, fd, peer, peer_len, listener);
+        ListenWait::Accepted accepted;
+        ListenWait::Got got = listeners.next(open_mask, accepted);
         if (got == ListenWait::Got::Nothing) continue;
         if (got == ListenWait::Got::Broken) {
             exit_code = kExitSick;
             break;
         }
-
-        s->slot_set_state(slot, MH_WORKER_READ);
-        mh_conn_info conn{};
-        conn.struct_size = sizeof conn;
-        conn.fd = fd;
-        conn.peer = reinterpret_cast<const sockaddr *>(&peer);
-        conn.peer_len = peer_len;
-        conn.listener = listener;
-        conn.slot = slot;
-        conn.stopping = &g_stopping;
-        g_serving = 1;
-        sigprocmask(SIG_SETMASK, &open_mask, nullptr);
-        s->serve_connection(&conn);  // closes fd
-        sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-        g_serving = 0;
+        serve(accepted);
         ++served;
     }
+    // Connections the front handed over wait for a child: a child that
+    // leaves gracefully serves those first (a stop now leaves them).
+    ListenWait::Accepted queued;
+    while (g_stopping && !g_terminated && exit_code == 0 && listeners.take_queued(queued)) serve(queued);
     if (g_stopping) s->slot_set_state(slot, MH_WORKER_GRACEFUL);
     s->run_child_exit();
     _exit(exit_code);  // not exit(): the master's atexit handlers are not ours to run

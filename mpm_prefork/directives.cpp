@@ -59,6 +59,12 @@ const char *set_number(const mh_cmd_parms *cmd, void *, int, const char *const *
     return nullptr;
 }
 
+const char *set_flag(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    *reinterpret_cast<int *>(static_cast<char *>(cmd->server_config) + cmd->data) = argv[0][1] == 'n';
+    return nullptr;
+}
+
 constexpr unsigned S = MH_WHERE_SERVER;
 
 // Apache's warning, plus what to do to get the MaxRequestWorkers asked for.
@@ -100,6 +106,8 @@ const mh_command commands[] = {
      "Maximum number of connections a particular child serves before dying."},
     {"MaxRequestsPerChild", set_number, offsetof(Settings, max_connections), S, MH_TAKE1,
      "Deprecated name of MaxConnectionsPerChild"},
+    {"PreforkFront", set_flag, offsetof(Settings, front), S, MH_FLAG,
+     "On: while no child is idle, a front process waits for request heads (slow clients hold no child)"},
     MH_COMMAND_END,
 };
 

@@ -63,6 +63,8 @@ void open_handles()
     uv_loop_t *loop = svc()->loop();
     uv_timer_init(loop, &m.tick);
     uv_timer_init(loop, &m.escalate);
+    uv_timer_init(loop, &m.queue_watch);
+    uv_timer_start(&m.queue_watch, [](uv_timer_t *) { front_watch(); }, 100, 100);
     uv_signal_init(loop, &m.sigchld);
     uv_signal_start(&m.sigchld, on_sigchld, SIGCHLD);
     uv_timer_start(&m.tick, on_tick, kTickMs, kTickMs);
@@ -117,6 +119,7 @@ int start(mh_server *s, int kind)
     m.stopping = Stopping::No;
     svc()->scoreboard_describe(m.cfg.max_workers, 1, m.cfg.max_workers);
     open_handles();
+    front_generation();
 
     // The previous generation ends as asked; its children keep their slots
     // until they are reaped, so the new one starts in the free slots and the
@@ -139,6 +142,7 @@ void stop(mh_server *, int how)
     if (how == MH_STOP_GRACEFUL && m.stopping == Stopping::Now) return;
     m.stopping = how == MH_STOP_NOW ? Stopping::Now : Stopping::Gracefully;
     m.remaining_to_start = 0;
+    front_stop(how == MH_STOP_NOW);
     for (auto [pid, slot] : m.slot_of) {
         if (how == MH_STOP_NOW) terminate(slot);
         else ask_to_leave(slot);
@@ -150,13 +154,16 @@ void stop(mh_server *, int how)
 void finish_stop_if_done()
 {
     Master &m = g_master;
-    if (m.stopping == Stopping::No || !m.slot_of.empty() || m.handles_closing > 0) return;
+    bool front_left = m.front_pid != 0 || !m.old_fronts.empty();
+    if (m.stopping == Stopping::No || !m.slot_of.empty() || front_left || m.handles_closing > 0) return;
     if (!m.handles_open) {
         svc()->stopped(&mpm_prefork_module);
         return;
     }
     // The listeners are the core's and stay open; only our handles go.
-    m.handles_closing = 3;
+    m.handles_closing = 4;
+    front_close();
+    uv_close(reinterpret_cast<uv_handle_t *>(&m.queue_watch), on_closed);
     uv_close(reinterpret_cast<uv_handle_t *>(&m.tick), on_closed);
     uv_close(reinterpret_cast<uv_handle_t *>(&m.escalate), on_closed);
     uv_close(reinterpret_cast<uv_handle_t *>(&m.sigchld), on_closed);

@@ -77,6 +77,7 @@ void reap_children()
         if (got == pid) exited.emplace_back(pid, status);
     }
     for (auto [pid, status] : exited) child_exited(pid, status);
+    front_reap();
     finish_stop_if_done();
 }
 

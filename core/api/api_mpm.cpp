@@ -126,11 +126,18 @@ std::string_view initial_bytes(const mh_conn_info &info)
     return {info.initial, info.initial_len};
 }
 
+// When the head began to arrive, if a front end waited for it (1.2).
+int64_t head_started(const mh_conn_info &info)
+{
+    if (info.struct_size < offsetof(mh_conn_info, head_started_ms) + sizeof info.head_started_ms) return 0;
+    return info.head_started_ms;
+}
+
 void serve_connection(const mh_conn_info *info)
 {
     mh_server *s = runtime::current();
     if (info == nullptr || s == nullptr) return;
-    Connection c(*info, *s, initial_bytes(*info));
+    Connection c(*info, *s, initial_bytes(*info), head_started(*info));
     c.serve();
 }
 
@@ -141,7 +148,7 @@ mh_conn *conn_open(const mh_conn_info *info)
 {
     mh_server *s = runtime::current();
     if (info == nullptr || s == nullptr) return nullptr;
-    return reinterpret_cast<mh_conn *>(new Connection(*info, *s, initial_bytes(*info)));
+    return reinterpret_cast<mh_conn *>(new Connection(*info, *s, initial_bytes(*info), head_started(*info)));
 }
 
 int conn_step(mh_conn *c, int64_t *deadline)
@@ -163,6 +170,16 @@ int conn_phase(const mh_conn *c) { return static_cast<int>(of(c)->phase()); }
 int conn_fd(const mh_conn *c) { return of(c)->fd(); }
 void conn_close(mh_conn *c) { delete of(c); }
 int64_t now_ms() { return monotonic_ms(); }
+
+int head_scan(const mh_server *s, const char *data, size_t len)
+{
+    return s && data ? http::scan_head(std::string_view(data, len), s->core.limits) : 400;
+}
+
+int64_t head_deadline(const mh_server *s, int64_t started_ms, int64_t last_ms, size_t received)
+{
+    return s ? Connection::head_deadline(*s, started_ms, last_ms, received) : started_ms;
+}
 
 void process_set_conns(int p, int total, int writing, int keepalive, int closing)
 {
@@ -200,6 +217,8 @@ void fill_mpm(mh_mpm_services &m)
     m.run_child_init = child::run_init;
     m.run_child_exit = child::run_exit;
     m.serve_connection = serve_connection;
+    m.head_scan = head_scan;
+    m.head_deadline = head_deadline;
     m.slot_set_owner = slot_set_owner;
     m.conn_open = conn_open;
     m.conn_step = conn_step;

@@ -76,7 +76,8 @@ void Connection::Deadline::received(size_t bytes)
     if (min_rate && at_ms != INT64_MAX) at_ms = std::min(cap_ms, at_ms + int64_t(bytes) * 1000 / min_rate);
 }
 
-Connection::Connection(const mh_conn_info &info, mh_server &server, std::string_view initial)
+Connection::Connection(const mh_conn_info &info, mh_server &server, std::string_view initial,
+                       int64_t head_started_ms)
     : fd_(info.fd), server_(server), slot_(info.slot), stopping_(info.stopping), socket_(info.fd),
       transport_(&socket_), parser_(head_limits(server.core.limits))
 {
@@ -98,7 +99,18 @@ Connection::Connection(const mh_conn_info &info, mh_server &server, std::string_
         parser_.commit(initial.size());
     }
     last_read_ms_ = monotonic_ms();
-    head_deadline_.start(server_.core.header_timeout, last_read_ms_);
+    // A front end that waited for the head: its clock started then, and
+    // what it waited for is read before the deadline is judged.
+    handed_over_ = head_started_ms > 0;
+    head_deadline_.start(server_.core.header_timeout, handed_over_ ? std::min(head_started_ms, last_read_ms_) : last_read_ms_);
+}
+
+int64_t Connection::head_deadline(const mh_server &s, int64_t started_ms, int64_t last_ms, size_t received)
+{
+    Deadline d;
+    d.start(s.core.header_timeout, started_ms);
+    d.received(received);
+    return std::min(d.at_ms, last_ms + int64_t(s.core.timeout) * 1000);
 }
 
 Connection::~Connection()
@@ -289,12 +301,13 @@ Connection::Next Connection::on_head()
         set_state(MH_WORKER_READ);
         deadline_ = std::min(head_deadline_.at_ms, last_read_ms_ + int64_t(server_.core.timeout) * 1000);
     }
-    if (now >= deadline_) {
+    if (now >= deadline_ && !handed_over_) {
         if (idle) state_ = State::Closed;
         else answer_timeout();
         return std::nullopt;
     }
     if (!expect_data_) return wait_for_head(idle);
+    handed_over_ = false;
     switch (read_some(&head_deadline_)) {
     case Read::Got:
         // A kept-alive connection's next request starts its header clock now.

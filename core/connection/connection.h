@@ -32,8 +32,13 @@ public:
     enum class Phase : uint8_t { Reading, Busy, Writing, KeepAlive, Closing };
 
     // `initial`: bytes already read from the socket (handed over by an MPM's
-    // front end), parsed before anything is read.
-    Connection(const mh_conn_info &info, mh_server &server, std::string_view initial = {});
+    // front end), parsed before anything is read. `head_started_ms`: when
+    // the first head began to arrive, if a front end waited for it (0: now).
+    Connection(const mh_conn_info &info, mh_server &server, std::string_view initial = {},
+               int64_t head_started_ms = 0);
+    // When a head that began at `started_ms`, with `received` bytes so far
+    // (the last at `last_ms`), is late: the header timeout and Timeout.
+    static int64_t head_deadline(const mh_server &s, int64_t started_ms, int64_t last_ms, size_t received);
     ~Connection();
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
@@ -135,6 +140,7 @@ private:
     bool aborted_ = false;
     bool eof_ = false;
     bool expect_data_ = true;    // right after accept, data is usually there
+    bool handed_over_ = false;   // a front end waited for its head: read before judging the deadline
     unsigned requests_ = 0;
     int64_t deadline_ = 0;
     int64_t last_read_ms_ = 0;  // Timeout counts from the last bytes received

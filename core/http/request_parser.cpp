@@ -243,4 +243,20 @@ int RequestParser::on_message_complete(http_parser *p)
     return 0;
 }
 
+int scan_head(std::string_view bytes, const Limits &limits)
+{
+    // Empty lines before the request line, as parse_head skips them.
+    size_t at = 0;
+    for (unsigned blank = 0; at + 1 < bytes.size() && bytes[at] == '\r' && bytes[at + 1] == '\n'; at += 2)
+        if (++blank > kMaxBlankLines) return 400;
+    HeadLexer lexer;
+    lexer.reset(limits.request_line, limits.field_size, limits.fields);
+    switch (lexer.feed(bytes.data() + at, bytes.size() - at)) {
+    case HeadLexer::Result::Complete: return 1;
+    case HeadLexer::Result::Error: return lexer.status();
+    case HeadLexer::Result::NeedMore: break;
+    }
+    return 0;
+}
+
 }  // namespace mh::http

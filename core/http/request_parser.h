@@ -120,4 +120,9 @@ private:
     const char *error_reason_ = "";
 };
 
+// The first bytes of a connection, as RequestParser reads a head: 0 while
+// the head is incomplete, 1 once it is, or the status of a head that cannot
+// be valid. For a front end that waits for heads without parsing them.
+int scan_head(std::string_view bytes, const Limits &limits);
+
 }  // namespace mh::http

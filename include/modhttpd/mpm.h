@@ -78,6 +78,10 @@ typedef struct mh_conn_info {
      * parsed before anything else is read; NULL/0 when none. */
     const char *initial;
     size_t initial_len;
+    /* When the request head began to arrive, on now_ms's clock, when a
+     * front end waited for it before handing the connection over (its bytes
+     * still in the socket): the head's timeouts count from then. 0: now. */
+    int64_t head_started_ms;
 } mh_conn_info;
 
 /* Services the core offers an MPM, through api->mpm. */
@@ -164,6 +168,18 @@ typedef struct mh_mpm_services {
     int64_t (*now_ms)(void);
     /* [child] What process slot `process` holds now, for mod_status. */
     void (*process_set_conns)(int process, int total, int writing, int keepalive, int closing);
+
+    /* ---- 1.2: a front end that waits for request heads ------------------ */
+    /* [any] The first `len` bytes a connection sent, as the HTTP engine
+     * reads them: 0 while the request head is incomplete, 1 once it is
+     * complete, or the HTTP status (400, 414, 431...) of a head that cannot
+     * be valid. The connection is then handed to serve_connection, which
+     * answers it. */
+    int (*head_scan)(const mh_server *s, const char *data, size_t len);
+    /* [any] When a head that began to arrive at `started_ms`, of which
+     * `received` bytes arrived (the last at `last_ms`), is late
+     * (RequestReadTimeout header=, Timeout), on now_ms's clock. */
+    int64_t (*head_deadline)(const mh_server *s, int64_t started_ms, int64_t last_ms, size_t received);
 } mh_mpm_services;
 
 struct mh_mpm {

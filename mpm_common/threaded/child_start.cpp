@@ -1,10 +1,7 @@
-// What every threaded child does first, and the accept errors its
-// acceptor (worker's listener thread, event's loop) passes over.
+// What every threaded child does first.
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-#include <cerrno>
 
 #include "threaded/threaded.h"
 
@@ -29,18 +26,6 @@ void enter_child()
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != master().pid) _exit(0);
     svc()->run_child_init();
-}
-
-bool passing_accept_error(int err)
-{
-    switch (err) {
-    case EAGAIN: case EINTR: case ECONNABORTED: case EPROTO: case EPERM:
-    case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN: case ENONET:
-    case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
-        return true;
-    default:
-        return false;
-    }
 }
 
 }  // namespace threaded

@@ -8,7 +8,7 @@
 //   generations.cpp  start / restart / stop, signals to children
 //   pool.cpp         slot table, fork, idle-thread maintenance, saturation
 //   reaper.cpp       SIGCHLD: reaping, exit statuses, crash replacement
-//   child_start.cpp  a child's first steps, shared accept error policy
+//   child_start.cpp  a child's first steps
 #pragma once
 
 #include <signal.h>
@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "accept_error.h"
 #include "modhttpd/modhttpd.h"
 
 namespace threaded {
@@ -152,8 +153,5 @@ sigset_t control_signals();
 // thread started later inherits that), privileges dropped, death with the
 // master, child_init hooks. Exits the process when any of it fails.
 void enter_child();
-// accept() errors that concern one connection (or another child's luck),
-// not this process.
-bool passing_accept_error(int err);
 
 }  // namespace threaded

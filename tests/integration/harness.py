@@ -115,6 +115,14 @@ def children_of(pid, zombies=False):
     return sorted(out)
 
 
+def process_name(pid):
+    """/proc/<pid>/comm, or "" once it is gone."""
+    try:
+        return (Path("/proc/%d/comm" % pid)).read_text().strip()
+    except OSError:
+        return ""
+
+
 def fd_count(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
 
@@ -253,8 +261,12 @@ class Server:
         return self.proc.returncode
 
     def children(self):
-        """PIDs whose parent is the master."""
-        return children_of(self.proc.pid)
+        """PIDs whose parent is the master, but for prefork's front process
+        (PreforkFront), which serves no request: fronts() lists it."""
+        return [p for p in children_of(self.proc.pid) if process_name(p) != "mh-front"]
+
+    def fronts(self):
+        return [p for p in children_of(self.proc.pid) if process_name(p) == "mh-front"]
 
     # ---- HTTP --------------------------------------------------------------
     def connect(self, timeout=10):

@@ -339,7 +339,10 @@ def test_full_disk_under_the_access_log_keeps_serving_reports_once_and_recovers(
 # ---- the listen backlog fills up --------------------------------------------------------
 
 BACKLOG_POOLS = {
-    "prefork": "StartServers 2\nMinSpareServers 1\nMaxSpareServers 2\nMaxRequestWorkers 2\nServerLimit 2\n",
+    # The kernel's backlog itself: prefork's front would take the connections
+    # out of it (test_prefork_front.py).
+    "prefork": "StartServers 2\nMinSpareServers 1\nMaxSpareServers 2\nMaxRequestWorkers 2\nServerLimit 2\n"
+               "PreforkFront Off\n",
     "worker": "StartServers 1\nThreadsPerChild 2\nMinSpareThreads 1\nMaxSpareThreads 4\n"
               "MaxRequestWorkers 2\nServerLimit 1\n",
 }

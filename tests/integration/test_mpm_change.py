@@ -142,7 +142,7 @@ class KeepAliveClients:
 
 
 class SlowDownload(threading.Thread):
-    """GET of a big file read at about 4 MiB/s: it spans the restarts."""
+    """GET of a big file read at about 2 MiB/s: it spans the restarts."""
 
     def __init__(self, port, path):
         super().__init__(daemon=True)
@@ -162,7 +162,7 @@ class SlowDownload(threading.Thread):
                     break
                 h.update(chunk)
                 self.length += len(chunk)
-                time.sleep(0.015)
+                time.sleep(0.03)
             self.status = r.status
             self.digest = h.hexdigest()
         except Exception as e:  # noqa: BLE001 - the test reports it
@@ -177,12 +177,11 @@ def test_graceful_changes_under_load_fail_no_request(make_server):
     clients = KeepAliveClients(s.port, 8)
     download = SlowDownload(s.port, "/big.bin")
     time.sleep(0.5)
-    began = time.monotonic()
     # prefork -> worker -> prefork within one second, then -> event -> prefork.
     for mpm, pause in (("worker", 0.2), ("prefork", 1.0), ("event", 1.0), ("prefork", 1.0)):
         wait_configured(s, change_to(s, mpm))
         time.sleep(pause)
-    assert time.monotonic() - began < 5  # the download is still running
+    assert download.is_alive() and download.length < BIG, download.length  # in flight across every change
     download.join(60)
     clients.stop()
     assert download.error is None and download.status == 200, download.error

