@@ -196,7 +196,17 @@ def test_children_run_unprivileged_and_the_master_never_serves(mpm):
         assert wait_until(lambda: len(s.children()) == PROCESSES[mpm], 10), s.children()
         kids = s.children()
 
-        # Every child, and every thread of it, is nobody/nogroup, no other group.
+        # Every child, and every thread of it, is nobody/nogroup, no other
+        # group: at once, or a moment after its fork (before its setuid it
+        # has accepted nothing).
+        def dropped(pid):
+            try:
+                return all((t / "status").read_text().split("Uid:")[1].split()[0] != "0"
+                           for t in Path("/proc/%d/task" % pid).iterdir())
+            except (OSError, IndexError):
+                return True  # gone
+        for pid in kids:
+            wait_until(lambda: dropped(pid), 5)
         for pid in kids:
             for task in Path("/proc/%d/task" % pid).iterdir():
                 st = {l.split(":")[0]: l.split()[1:] for l in (task / "status").read_text().splitlines()}
