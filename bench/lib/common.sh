@@ -87,6 +87,7 @@ ensure_packages() {
         made_policy=1
     fi
     local rc=0
+    mkdir -p "$WORK"  # a fresh tree has no work directory yet: the log goes there
     $sudo apt-get update -qq >/dev/null 2>&1 || true
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${want[@]}" >"$WORK/apt.log" 2>&1 || rc=$?
     [ $made_policy -eq 1 ] && $sudo rm -f /usr/sbin/policy-rc.d
