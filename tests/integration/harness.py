@@ -79,6 +79,22 @@ def wait_until(predicate, timeout, interval=0.05):
     return predicate()
 
 
+def settled(measure, timeout=5, quiet=0.3):
+    """measure()'s value once it has stayed the same for `quiet` seconds (a
+    connection that has just been answered may still hold a descriptor), or
+    its last value after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    value, since = measure(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = measure()
+        if now != value:
+            value, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return value
+
+
 def stat_fields(pid):
     """/proc/<pid>/stat after the command name (which may hold spaces and
     parentheses): [state, ppid, ...], so field n of proc(5) is [n - 3]."""
