@@ -1,6 +1,10 @@
 #include "server_identity.h"
 
+#include <strings.h>
 #include <unistd.h>
+
+#include <cctype>
+#include <cstring>
 
 #include <array>
 
@@ -53,7 +57,52 @@ int request_port(const mh_request &r)
     return r.conn ? r.conn->local_port() : 0;
 }
 
+// The digits of the port the client named (Host, or an absolute-form
+// target), or "".
+std::string_view named_port(const mh_request &r)
+{
+    std::string_view target = r.target ? r.target : "";
+    std::string_view hp;
+    if (target.size() >= 7 && strncasecmp(target.data(), "http://", 7) == 0) {
+        hp = target.substr(7);
+    } else {
+        const char *host = r.headers_in.get("Host");
+        hp = host ? host : "";
+    }
+    size_t end = hp.empty() || hp[0] != '[' ? hp.find_first_of(":/") : hp.find(']');
+    if (end == std::string_view::npos) return {};
+    if (hp[0] == '[') ++end;  // past the IPv6 literal's ']'
+    if (end >= hp.size() || hp[end] != ':') return {};
+    std::string_view digits = hp.substr(end + 1);
+    size_t n = 0;
+    while (n < digits.size() && digits[n] >= '0' && digits[n] <= '9') ++n;
+    return digits.substr(0, n);
+}
+
+bool usable_host(const char *host)
+{
+    if (host == nullptr || *host == '\0') return false;
+    for (const char *c = host; *c; ++c)
+        if (!isalnum(static_cast<unsigned char>(*c)) && !strchr(".-_:", *c)) return false;
+    return true;
+}
+
 }  // namespace
+
+std::string self_url(const mh_request &r)
+{
+    std::string host = usable_host(r.hostname) ? r.hostname : server_hostname(*r.server);
+    for (char &c : host) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    bool v6 = host.find(':') != std::string::npos;
+    std::string url = "http://";
+    url += v6 ? "[" + host + "]" : host;
+    std::string_view port = named_port(r);
+    if (!port.empty() && port != "80") {
+        url += ':';
+        url += port;
+    }
+    return url;
+}
 
 const char *server_version() { return "modhttpd/" MODHTTPD_VERSION_STRING; }
 

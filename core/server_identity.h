@@ -23,6 +23,13 @@ const std::string &server_hostname(const mh_server &s);
 // host a mailto: link to ServerAdmin with EMail); "" when Off. The host and
 // port are the ones the client asked for (UseCanonicalName Off).
 std::string server_signature(const mh_request &r, std::string_view prefix);
+// "http://host[:port]" of the request, for redirects (Apache's
+// ap_construct_url under UseCanonicalName Off): the host the client asked
+// for, lower-cased (ServerName when its Host is missing or holds anything
+// but a name or address); the port only when the client named one other
+// than 80. Apache adds the connection's port when the client named none,
+// which behind a proxy that forwards :80 to :8080 sends clients to :8080.
+std::string self_url(const mh_request &r);
 // When and how this binary was built, for -V and mod_status.
 const char *server_built();
 

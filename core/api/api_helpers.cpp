@@ -54,6 +54,11 @@ const char *signature(mh_request *r, const char *prefix)
     return r->pool.strdup(server_signature(*r, prefix ? prefix : ""));
 }
 
+char *construct_url(mh_request *r, const char *path)
+{
+    return r->pool.strdup(self_url(*r) + (path ? path : ""));
+}
+
 }  // namespace
 
 void fill_helpers(mh_api &a)
@@ -66,6 +71,7 @@ void fill_helpers(mh_api &a)
     a.status_process = scoreboard::read_process;
     a.status_worker = scoreboard::read_worker;
     a.server_signature = signature;
+    a.construct_url = construct_url;
     a.regex_compile = regex_compile;
     a.regex_match = regex_match;
     a.regex_substitute = regex_substitute;

@@ -36,6 +36,15 @@ const char *filename(const mh_request *r) { return r->filename; }
 void set_filename(mh_request *r, const char *f) { r->filename = r->pool.strdup(f); }
 const char *document_root(const mh_request *r) { return r->server->core.document_root.c_str(); }
 
+void set_context_info(mh_request *r, const char *prefix, const char *root)
+{
+    r->context_prefix = prefix ? r->pool.strdup(prefix) : nullptr;
+    r->context_root = root ? r->pool.strdup(root) : nullptr;
+}
+
+const char *context_document_root(const mh_request *r) { return r->context_root ? r->context_root : document_root(r); }
+const char *context_prefix(const mh_request *r) { return r->context_prefix ? r->context_prefix : ""; }
+
 unsigned options(const mh_request *r)
 {
     return r->dir ? r->dir->core.options() : r->server->root_dir.options();
@@ -142,6 +151,9 @@ void fill_request(mh_api &a)
     a.filename = filename;
     a.set_filename = set_filename;
     a.document_root = document_root;
+    a.set_context_info = set_context_info;
+    a.context_document_root = context_document_root;
+    a.context_prefix = context_prefix;
     a.options = options;
     a.directory_index = directory_index;
     a.mime_type = mime_type;

@@ -7,6 +7,7 @@
 
 namespace mh {
 
-std::string error_page(const mh_request &r, int status);
+// With `recursive_error`, Apache's note that the ErrorDocument failed too.
+std::string error_page(const mh_request &r, int status, int recursive_error = 0);
 
 }  // namespace mh

@@ -251,6 +251,13 @@ Progress run(mh_request &r, bool on_loop, Stage until)
             int status = r.pending_error;
             // Once the headers are out no other answer can be given: the
             // connection closes after what was sent.
+            if (r.error_redirect) {
+                // The ErrorDocument failed: the first error's page, with
+                // Apache's note, and the first error's status. No retry.
+                response::send_error(r, r.error_redirect, status);
+                go(r, Stage::Log);
+                break;
+            }
             if (!r.headers_sent)
                 o = run_hooks(r, h.error_response, false, on_loop,
                               [&r, status](mh_error_fn fn) { return fn(&r, status); });
@@ -364,15 +371,26 @@ int internal_redirect(mh_request &r, const char *uri)
     r.content_type = nullptr;
     r.content_length = -1;
     r.filename = r.handler = nullptr;
+    r.context_prefix = r.context_root = nullptr;
     r.dir = nullptr;
     r.filters.clear();
     Stage saved = r.stage;
     uint16_t saved_next = r.hook_next;
     int saved_error = r.pending_error;
+    // An error's page is fetched with a GET (Apache's ap_die): a POST's
+    // ErrorDocument is not a 405. The log keeps the client's method.
+    const char *method = r.method;
+    int answering = r.error_redirect;
+    if (saved == Stage::ErrorResponse) {
+        if (!r.header_only) r.method = "GET";
+        r.error_redirect = saved_error;
+    }
     r.pending_error = 0;
     go(r, Stage::Translate);
     run(r, false, Stage::Log);
     int ended = r.stage == Stage::Log && r.finished ? 0 : 500;
+    r.method = method;
+    r.error_redirect = answering;
     r.stage = saved;
     r.hook_next = saved_next;
     r.pending_error = saved_error;

@@ -17,12 +17,14 @@ void mh_request::reset()
     notes.clear();
     subprocess_env.clear();
     dir = nullptr;
+    context_prefix = context_root = nullptr;
     header_only = false;
     start_us = 0;
     stage = mh::Stage::PostRead;
     hook_next = 0;
     pending_error = 0;
     redirects = 0;
+    error_redirect = 0;
     access_logged = false;
     status = 200;
     original_status = 0;

@@ -50,6 +50,8 @@ struct mh_request {
     const char *query = nullptr;     // raw, after '?'
     const char *hostname = "";       // from the target or Host, without port
     const char *filename = nullptr;  // set by translate_name
+    const char *context_prefix = nullptr;  // an Alias's URL prefix (set_context_info)
+    const char *context_root = nullptr;    // and its directory, in place of DocumentRoot
     const char *handler = nullptr;   // SetHandler in force
     const char *user = nullptr;      // set by authentication (check_user_id)
     mh_table headers_in;             // the request's headers, as modules may change them
@@ -65,6 +67,7 @@ struct mh_request {
     uint16_t hook_next = 0;          // the next hook of the stage's list
     int pending_error = 0;           // the status ErrorResponse answers
     uint8_t redirects = 0;           // internal redirects so far
+    int error_redirect = 0;          // in an ErrorDocument's redirect: the error it answers
     bool access_logged = false;      // the access log lines are written (Log stage)
 
     // The response.

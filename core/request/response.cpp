@@ -289,7 +289,7 @@ void finish(mh_request &r)
     sink_end(r);
 }
 
-void send_error(mh_request &r, int status)
+void send_error(mh_request &r, int status, int recursive_error)
 {
     if (r.finished) return;
     if (r.headers_sent) {
@@ -306,7 +306,7 @@ void send_error(mh_request &r, int status)
             if (strcasecmp(h.first, keep) == 0) return false;
         return true;
     });
-    std::string body = error_page(r, status);
+    std::string body = error_page(r, status, recursive_error);
     r.content_type = "text/html; charset=iso-8859-1";
     r.content_length = static_cast<int64_t>(body.size());
     r.chunked = false;

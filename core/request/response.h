@@ -23,7 +23,8 @@ void sink_end(mh_request &r);
 int flush(mh_request &r);
 // Ends the response: headers if none went out, the last chunk, the flush.
 void finish(mh_request &r);
-// Replaces the response with Apache's error page for `status` and finishes it.
-void send_error(mh_request &r, int status);
+// Replaces the response with Apache's error page for `status` and finishes it;
+// `recursive_error`: the status with which the ErrorDocument for it failed.
+void send_error(mh_request &r, int status, int recursive_error = 0);
 
 }  // namespace mh::response

@@ -356,8 +356,10 @@ struct mh_api {
      * ap_internal_redirect: mapping, access checks and handler run again
      * for it; the status stays (an ErrorDocument is served with the error's
      * status), REDIRECT_URL, REDIRECT_STATUS and REDIRECT_QUERY_STRING go
-     * into subprocess_env. Returns 0, or the status it ended with. At most
-     * 10 deep (AH00124). */
+     * into subprocess_env. Made from an error_response hook, the redirected
+     * request is a GET whatever the method was (HEAD stays HEAD), as
+     * Apache's ErrorDocument. Returns 0, or the status it ended with. At
+     * most 10 deep (AH00124). */
     int (*internal_redirect)(mh_request *r, const char *uri);
     /* The status before an error page or redirect replaced it (%s vs %>s). */
     int (*original_status)(const mh_request *r);
@@ -411,6 +413,24 @@ struct mh_api {
      * where a hook of an MH_MODULE_NONBLOCKING module that finds it must
      * wait (a DNS lookup, a password hash) returns MH_WOULD_BLOCK instead. */
     int (*request_may_block)(const mh_request *r);
+
+    /* ---- 1.2: URLs. [worker] --------------------------------------------- */
+    /* "http://host[:port]" followed by `path` (as given: escape it first),
+     * in the request's pool: Apache's ap_construct_url with UseCanonicalName
+     * Off. The host is the one the client asked for (ServerName when its
+     * Host is missing or unusable), the port the one it named, left out
+     * when it named none or 80. For redirects to this server. */
+    char *(*construct_url)(mh_request *r, const char *path);
+
+    /* ---- 1.2: the request's context (Apache's ap_set_context_info). ------ */
+    /* A translate_name hook that maps a URL prefix onto a directory other
+     * than DocumentRoot (Alias) names both: `prefix` the URL-path prefix,
+     * `root` the directory that serves it (copied). A handler that serves
+     * files stays beneath context_document_root as it would beneath
+     * DocumentRoot; CGI gets them as CONTEXT_PREFIX, CONTEXT_DOCUMENT_ROOT. */
+    void (*set_context_info)(mh_request *r, const char *prefix, const char *root);
+    const char *(*context_document_root)(const mh_request *r);  /* else DocumentRoot */
+    const char *(*context_prefix)(const mh_request *r);         /* else "" */
 };
 
 #ifdef __cplusplus

@@ -22,7 +22,9 @@
  *        MH_MODULE_NONBLOCKING, MH_WOULD_BLOCK and request_may_block;
  *        mh_mpm.async and the conn_* services that drive a connection
  *        without blocking; mh_conn_info.initial; status fields for an
- *        event MPM's connections and for processes of two MPMs.
+ *        event MPM's connections and for processes of two MPMs;
+ *        construct_url; set_context_info, context_document_root,
+ *        context_prefix.
  */
 #ifndef MODHTTPD_VERSION_H
 #define MODHTTPD_VERSION_H

@@ -55,6 +55,24 @@ char *al_substitute(mh_pool *p, const char *tmpl, const char *subject, const mh_
     return out;
 }
 
+/* The URL prefix and the directory an alias serves from, for the handlers
+ * that stay beneath a root (Apache's ap_set_context_info). An AliasMatch
+ * serves from the directory its target names before the first group: the
+ * path it matched is normalised, so no group climbs out of it. */
+static void set_context(mh_request *r, const al_rule *rule)
+{
+    mh_pool *p = al_api->request_pool(r);
+    const char *root = rule->real ? rule->real : "";
+    const char *prefix = rule->fake;
+    if (rule->regex) {
+        size_t literal = strcspn(root, "$");
+        while (literal > 0 && root[literal - 1] != '/') literal--;
+        root = al_api->psprintf(p, "%.*s", (int)literal, root);
+        prefix = NULL;
+    }
+    al_api->set_context_info(r, prefix, al_api->server_path(p, al_api->request_server(r), root));
+}
+
 /* What one rule makes of `uri`, or NULL when it does not match. */
 static char *apply(mh_pool *p, const al_rule *rule, const char *uri, int redirect)
 {
@@ -85,6 +103,7 @@ const al_rule *al_first_match(mh_request *r, const al_rule *list, int redirect, 
         }
         /* A relative file name is under ServerRoot, as Apache has it. */
         *target = redirect ? found : al_api->server_path(p, al_api->request_server(r), found);
+        if (!redirect) set_context(r, rule);
         return rule;
     }
     return NULL;

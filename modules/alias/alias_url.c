@@ -102,43 +102,6 @@ char *al_escape_url(mh_pool *p, const char *url)
     return al_api->psprintf(p, "%s%s", al_escape_path(p, head), end);
 }
 
-/* The port the client named (Host, or an absolute-form target), or NULL. */
-static const char *requested_port(mh_request *r, size_t *len)
-{
-    const char *target = al_api->request_target(r);
-    const char *hp = strncasecmp(target, "http://", 7) == 0 ? target + 7 : al_api->header_in(r, "Host");
-    if (hp == NULL) return NULL;
-    if (*hp == '[') { /* an IPv6 literal */
-        hp = strchr(hp, ']');
-        if (hp == NULL) return NULL;
-        hp++;
-    } else {
-        hp += strcspn(hp, ":/");
-    }
-    if (*hp++ != ':') return NULL;
-    *len = strspn(hp, "0123456789");
-    return *len ? hp : NULL;
-}
-
-/* "http://host[:port]" as Apache's ap_construct_url makes it with
- * UseCanonicalName Off: the name and port the client used, no port 80. */
-static char *self_url(mh_request *r)
-{
-    mh_pool *p = al_api->request_pool(r);
-    const char *host = al_api->request_hostname(r);
-    int ok = host != NULL && *host != '\0';
-    for (const char *c = host; ok && *c; ++c)
-        ok = isalnum((unsigned char)*c) || strchr(".-_:", *c) != NULL;
-    if (!ok) host = al_api->server_name(al_api->request_server(r));
-    int v6 = strchr(host, ':') != NULL;
-    char *h = al_api->psprintf(p, "%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "");
-    for (char *c = h; *c; ++c) *c = (char)tolower((unsigned char)*c);
-    size_t plen = 0;
-    const char *port = requested_port(r, &plen);
-    if (port == NULL || (plen == 2 && memcmp(port, "80", 2) == 0)) return al_api->psprintf(p, "http://%s", h);
-    return al_api->psprintf(p, "http://%s:%.*s", h, (int)plen, port);
-}
-
 int al_redirect(mh_request *r, const char *target, int status)
 {
     if (status < 100 || status > 599) {
@@ -151,7 +114,7 @@ int al_redirect(mh_request *r, const char *target, int status)
     const char *uri = al_api->request_path(r);
     if (target[0] == '/') {
         const char *local = target;
-        target = al_api->psprintf(p, "%s%s", self_url(r), target);
+        target = al_api->construct_url(r, target);
         al_api->log_error(&alias_module, MH_LOG_DEBUG, 0, NULL, r,
                           "AH00673: incomplete redirection target of '%s' for URI '%s' modified to '%s'", local, uri,
                           target);

@@ -26,55 +26,18 @@ static int is_our_handler(const mh_request *r)
     return h == NULL || strcasecmp(h, "static-file") == 0 || strcasecmp(h, "default-handler") == 0;
 }
 
-/* Defence in depth: the core maps only under DocumentRoot and removes
- * "..", but another module's translate_name might not. */
+/* Defence in depth: the core maps only under DocumentRoot (mod_alias under
+ * the directory an Alias names: context_document_root) and removes "..",
+ * but another module's translate_name might not. */
 static int under_document_root(const mh_request *r, const char *f)
 {
-    const char *root = st_api->document_root(r);
+    const char *root = st_api->context_document_root(r);
     size_t n = strlen(root);
-    if (n == 1) n = 0; /* DocumentRoot "/" */
+    while (n > 0 && root[n - 1] == '/') n--; /* "/srv/www/", and DocumentRoot "/" */
     if (strncmp(f, root, n) != 0 || (f[n] != '/' && f[n] != '\0')) return 0;
     for (const char *p = f + n; (p = strstr(p, "/..")) != NULL; p += 3)
         if (p[3] == '/' || p[3] == '\0') return 0;
     return 1;
-}
-
-/* The port the client named (Host, or an absolute-form target), or NULL. */
-static const char *requested_port(mh_request *r, size_t *len)
-{
-    const char *target = st_api->request_target(r);
-    const char *hp = strncasecmp(target, "http://", 7) == 0 ? target + 7 : st_api->header_in(r, "Host");
-    if (hp == NULL) return NULL;
-    if (*hp == '[') { /* an IPv6 literal */
-        hp = strchr(hp, ']');
-        if (hp == NULL) return NULL;
-        hp++;
-    } else {
-        hp += strcspn(hp, ":/");
-    }
-    if (*hp++ != ':') return NULL;
-    *len = strspn(hp, "0123456789");
-    return *len ? hp : NULL;
-}
-
-/* "http://host[:port]" the way Apache builds it with UseCanonicalName Off:
- * the name and port the client used, the port left out when it is 80. */
-static char *self_url(mh_request *r)
-{
-    mh_pool *p = st_api->request_pool(r);
-    const char *host = st_api->request_hostname(r);
-    int ok = host != NULL && *host != '\0';
-    for (const char *c = host; ok && *c; ++c)
-        ok = isalnum((unsigned char)*c) || strchr(".-_:", *c) != NULL;
-    if (!ok) host = st_api->server_name(st_api->request_server(r));
-    int v6 = strchr(host, ':') != NULL;
-    char *h = st_api->psprintf(p, "%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "");
-    for (char *c = h; *c; ++c) *c = (char)tolower((unsigned char)*c);
-    size_t plen = 0;
-    const char *port = requested_port(r, &plen);
-    if (port == NULL || (plen == 2 && memcmp(port, "80", 2) == 0))
-        return st_api->psprintf(p, "http://%s", h);
-    return st_api->psprintf(p, "http://%s:%.*s", h, (int)plen, port);
 }
 
 /* mod_dir: a directory named without its trailing slash gets a 301 to the
@@ -83,9 +46,9 @@ static int redirect_to_slash(mh_request *r)
 {
     mh_pool *p = st_api->request_pool(r);
     const char *query = st_api->request_query(r);
-    const char *loc = st_api->psprintf(p, "%s%s/%s%s", self_url(r),
-                                       st_api->escape_path(p, st_api->request_path(r)),
-                                       query ? "?" : "", query ? query : "");
+    const char *path = st_api->psprintf(p, "%s/%s%s", st_api->escape_path(p, st_api->request_path(r)),
+                                        query ? "?" : "", query ? query : "");
+    const char *loc = st_api->construct_url(r, path);
     st_api->header_out_set(r, "Location", loc);
     /* The core sends no page for a 3xx a handler returns: write Apache's. */
     const char *body = st_api->psprintf(p,
@@ -144,7 +107,7 @@ static int static_handler(mh_request *r)
     if (f == NULL) return MH_DECLINED;
     if (!under_document_root(r, f)) {
         st_api->log_error(&static_module, MH_LOG_ERR, 0, NULL, r,
-                          "refusing %s: not under DocumentRoot %s", f, st_api->document_root(r));
+                          "refusing %s: not under DocumentRoot %s", f, st_api->context_document_root(r));
         return 403;
     }
 

@@ -146,16 +146,19 @@ int st_open_path(mh_request *r, const char *filename, int *fd)
     if (policy == LINKS_FOLLOW) {
         *fd = open(filename, OPEN_FLAGS);
     } else {
-        /* DocumentRoot itself may be reached through links: it is the
-         * boundary the administrator chose. Below it, none. */
-        const char *root = st_api->document_root(r);
+        /* DocumentRoot (or an Alias's directory or file) itself may be
+         * reached through links: it is the boundary the administrator
+         * chose. Below it, none. */
+        const char *root = st_api->context_document_root(r);
         size_t n = strlen(root);
-        int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (rootfd < 0) {
+        const char *rel = filename + (n == 1 ? 0 : n);
+        while (*rel == '/') rel++;
+        int rootfd = *rel ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+        if (*rel == '\0') {
+            *fd = open(filename, OPEN_FLAGS);
+        } else if (rootfd < 0) {
             *fd = -1;
         } else {
-            const char *rel = filename + (n == 1 ? 0 : n);
-            while (*rel == '/') rel++;
             *fd = open_beneath(rootfd, rel, policy);
             int saved = errno;
             close(rootfd);

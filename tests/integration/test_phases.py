@@ -99,7 +99,7 @@ def test_error_response_serves_another_uri_with_the_error_status(server):
 
 
 def test_internal_redirects_stop_at_ten(server):
-    status, _, body = server.get("/missing.txt?loop")
+    status, _, body = server.get("/x.phase?loop")
     assert status == 500
     assert "AH00124: Request exceeded the limit of 10 internal redirects" in server.error_log()
     assert server.get("/page.txt")[0] == 200

@@ -9,7 +9,8 @@
  *   ?upper        insert_filter adds the UPPER output filter (upper-cases the
  *                 body, drops Content-Length: the body goes out chunked)
  *   ?errdoc       error_response serves /errpage.txt with internal_redirect
- *   ?loop         internal_redirect to the request's own path, to the limit
+ *   ?loop         phase-handler redirects to the request's own path, to the
+ *                 limit of internal redirects
  *
  * post_read_request records the phases seen in the note "phases", which
  * the log_transaction hook copies into the file named by env PHASES_LOG;
@@ -131,6 +132,11 @@ static int handler(mh_request *r)
     saw(r, "handler");
     const char *h = api->handler_name(r);
     if (h == NULL || strcmp(h, "phase-handler") != 0) return MH_DECLINED;
+    if (has(r, "loop")) {
+        const char *again = api->psprintf(api->request_pool(r), "%s?loop", api->request_path(r));
+        int rv = api->internal_redirect(r, again);
+        return rv == MH_WOULD_BLOCK ? rv : rv == 0 ? MH_OK : rv;
+    }
     api->set_content_type(r, "text/plain");
     api->puts(r, "phase handler\n");
     return MH_OK;
@@ -142,10 +148,6 @@ static int redirected(int rv) { return rv == MH_WOULD_BLOCK ? rv : rv == 0 ? MH_
 
 static int error_response(mh_request *r, int status)
 {
-    if (has(r, "loop")) {
-        const char *again = api->psprintf(api->request_pool(r), "%s?loop", api->request_path(r));
-        return redirected(api->internal_redirect(r, again));
-    }
     if (!has(r, "errdoc") || strcmp(api->request_path(r), "/errpage.txt") == 0) return MH_DECLINED;
     (void)status;
     return redirected(api->internal_redirect(r, "/errpage.txt?from=error"));
