@@ -69,11 +69,12 @@ std::string substitute(std::string_view tmpl, std::string_view subject, const mh
     std::string out;
     for (size_t i = 0; i < tmpl.size(); ++i) {
         char c = tmpl[i];
-        if (c == '\\' && i + 1 < tmpl.size() && (tmpl[i + 1] == '$' || tmpl[i + 1] == '\\')) {
-            out += tmpl[++i];
+        if (c == '\\' && i + 1 < tmpl.size()) {
+            out += tmpl[++i];  // Apache's ap_pregsub: the backslash goes, before any character
         } else if (c == '$' && i + 1 < tmpl.size() && tmpl[i + 1] >= '0' && tmpl[i + 1] <= '9') {
             int g = tmpl[++i] - '0';
-            if (g < nmatch && m[g].start >= 0) out.append(subject.substr(size_t(m[g].start), size_t(m[g].end - m[g].start)));
+            if (g < nmatch && m[g].start >= 0 && m[g].end > m[g].start)
+                out.append(subject.substr(size_t(m[g].start), size_t(m[g].end - m[g].start)));
         } else {
             out += c;
         }

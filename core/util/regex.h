@@ -18,7 +18,8 @@ mh_regex *compile(std::string_view pattern, unsigned flags, std::string &error);
 void free(mh_regex *re);
 // True on a match; `match` gets up to `nmatch` groups.
 bool match(const mh_regex *re, std::string_view subject, mh_regmatch *match = nullptr, int nmatch = 0);
-// $0..$9 of a match replaced in `tmpl`; "\$" is a literal '$'.
+// $0..$9 of a match replaced in `tmpl`; a backslash makes the next character
+// literal ("\$1" is "$1") and goes, as in Apache's ap_pregsub.
 std::string substitute(std::string_view tmpl, std::string_view subject, const mh_regmatch *match, int nmatch);
 
 }  // namespace mh::regex

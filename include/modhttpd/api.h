@@ -403,7 +403,8 @@ struct mh_api {
      * when not. A compiled regex may be used by many threads at once. */
     int (*regex_match)(const mh_regex *re, const char *subject, mh_regmatch *match, int nmatch);
     /* `tmpl` with $0..$9 replaced by the groups of a match on `subject`
-     * (a missing group is empty), \$ for a literal '$'; in the pool. */
+     * (a missing group is empty); a backslash makes the next character
+     * literal and goes (\$ is '$'), as Apache's ap_pregsub; in the pool. */
     char *(*regex_substitute)(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *match,
                               int nmatch);
 

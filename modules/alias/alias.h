@@ -56,9 +56,6 @@ void *al_create_server_config(mh_pool *p);                                   /* 
 /* Apache's alias_matches: how many characters of `uri` the prefix `fake`
  * covers (runs of '/' match runs of '/', the last segment whole), or 0. */
 size_t al_prefix_length(const char *uri, const char *fake);
-/* Apache's ap_pregsub: $0..$9 are the groups (unset ones empty), a
- * backslash takes the next character literally. */
-char *al_substitute(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch);
 /* The first rule of `list` that matches the request's path, with its
  * target in *target (a file name for Alias*, a URL for Redirect*). */
 const al_rule *al_first_match(mh_request *r, const al_rule *list, int redirect, char **target);

@@ -1,6 +1,6 @@
 /*
  * Which rule applies to a request, and what it maps the path onto: Apache's
- * alias_matches, ap_pregsub and try_alias_list.
+ * alias_matches and try_alias_list.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -24,35 +24,6 @@ size_t al_prefix_length(const char *uri, const char *fake)
     /* "/icons" covers "/icons" and "/icons/x", not "/iconsx". */
     if (a > fake && a[-1] != '/' && *u != '\0' && *u != '/') return 0;
     return (size_t)(u - uri);
-}
-
-char *al_substitute(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch)
-{
-    size_t len = 0;
-    for (const char *s = tmpl; *s; ++s) { /* first pass: the length */
-        if (*s == '$' && s[1] >= '0' && s[1] <= '9') {
-            int g = *++s - '0';
-            if (g < nmatch && m[g].start >= 0 && m[g].end > m[g].start) len += (size_t)(m[g].end - m[g].start);
-        } else {
-            if (*s == '\\' && s[1]) s++;
-            len++;
-        }
-    }
-    char *out = al_api->palloc(p, len + 1), *d = out;
-    for (const char *s = tmpl; *s; ++s) {
-        if (*s == '$' && s[1] >= '0' && s[1] <= '9') {
-            int g = *++s - '0';
-            if (g < nmatch && m[g].start >= 0 && m[g].end > m[g].start) {
-                memcpy(d, subject + m[g].start, (size_t)(m[g].end - m[g].start));
-                d += m[g].end - m[g].start;
-            }
-        } else {
-            if (*s == '\\' && s[1]) s++;
-            *d++ = *s;
-        }
-    }
-    *d = '\0';
-    return out;
 }
 
 /* The URL prefix and the directory an alias serves from, for the handlers
@@ -80,7 +51,7 @@ static char *apply(mh_pool *p, const al_rule *rule, const char *uri, int redirec
         mh_regmatch m[MH_REGEX_MAX_MATCH];
         if (!al_api->regex_match(rule->regex, uri, m, MH_REGEX_MAX_MATCH)) return NULL;
         if (rule->real == NULL) return ""; /* RedirectMatch gone: matched, no URL */
-        char *found = al_substitute(p, rule->real, uri, m, MH_REGEX_MAX_MATCH);
+        char *found = al_api->regex_substitute(p, rule->real, uri, m, MH_REGEX_MAX_MATCH);
         return redirect ? al_escape_url(p, found) : found;
     }
     size_t n = al_prefix_length(uri, rule->fake);

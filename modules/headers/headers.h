@@ -114,11 +114,8 @@ typedef enum hd_target { HD_REQUEST, HD_RESPONSE } hd_target;
 void hd_apply(mh_request *r, mh_table *t, hd_target target, const hd_list *list, int early);
 
 /* ---- headers_regsub.c --------------------------------------------------- */
-/* Apache's ap_pregsub: `tmpl` with $0..$9 replaced by the groups of `m`
- * (unset or empty ones by nothing), and "\c" by c. */
-char *hd_regsub(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch);
 /* Header edit (edit*: `all`): `value` with the first (every) match of `re`
- * replaced by `tmpl` after hd_regsub. */
+ * replaced by `tmpl` with its $0..$9 substituted. */
 const char *hd_edit_value(mh_request *r, const mh_regex *re, int all, const char *tmpl, const char *value);
 
 #endif

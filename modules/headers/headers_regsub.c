@@ -1,45 +1,10 @@
 /*
- * Header edit and edit*: Apache's process_regexp and ap_pregsub. The API's
- * regex_substitute keeps a backslash before anything but '$' and '\';
- * Apache drops it before any character, so this file has its own.
+ * Header edit and edit*: Apache's process_regexp, on the API's
+ * regex_substitute (Apache's ap_pregsub).
  */
 #include <string.h>
 
 #include "headers.h"
-
-static size_t group_len(const mh_regmatch *m, int nmatch, int g)
-{
-    return g < nmatch && m[g].start >= 0 && m[g].start < m[g].end ? (size_t)(m[g].end - m[g].start) : 0;
-}
-
-/* One pass of ap_pregsub: counts when `out` is NULL, writes otherwise. */
-static size_t regsub_pass(char *out, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch)
-{
-    size_t n = 0;
-    for (const char *s = tmpl; *s;) {
-        char c = *s++;
-        if (c == '$' && *s >= '0' && *s <= '9') {
-            int g = *s++ - '0';
-            size_t len = group_len(m, nmatch, g);
-            if (out && len) memcpy(out + n, subject + m[g].start, len);
-            n += len;
-            continue;
-        }
-        if (c == '\\' && *s) c = *s++;
-        if (out) out[n] = c;
-        ++n;
-    }
-    return n;
-}
-
-char *hd_regsub(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch)
-{
-    size_t n = regsub_pass(NULL, tmpl, subject, m, nmatch);
-    char *out = hd_api->palloc(p, n + 1);
-    regsub_pass(out, tmpl, subject, m, nmatch);
-    out[n] = '\0';
-    return out;
-}
 
 /* A growing string in the request pool. */
 typedef struct buf {
@@ -75,7 +40,7 @@ const char *hd_edit_value(mh_request *r, const mh_regex *re, int all, const char
     const char *subject = value;
     for (;;) {
         buf_add(&b, subject, (size_t)m[0].start);
-        const char *subs = hd_regsub(b.p, tmpl, subject, m, MH_REGEX_MAX_MATCH);
+        const char *subs = hd_api->regex_substitute(b.p, tmpl, subject, m, MH_REGEX_MAX_MATCH);
         buf_add(&b, subs, strlen(subs));
         const char *rest = subject + m[0].end;
         if (m[0].start == m[0].end) {

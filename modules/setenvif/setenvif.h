@@ -65,9 +65,4 @@ void *se_merge_config(mh_pool *p, const void *base, const void *add);
 /* ---- setenvif_match.c --------------------------------------------------- */
 void se_match(mh_request *r, const se_list *list);
 
-/* ---- setenvif_regsub.c -------------------------------------------------- */
-/* Apache's ap_pregsub: `tmpl` with $0..$9 replaced by the groups of `m`
- * (unset or empty ones by nothing), and "\c" by c. */
-char *se_regsub(mh_pool *p, const char *tmpl, const char *subject, const mh_regmatch *m, int nmatch);
-
 #endif

@@ -57,7 +57,7 @@ static void set_features(mh_request *r, const se_entry *e, const char *value, co
             se_api->table_unset(env, f->name);
         else
             se_api->table_set(env, f->name,
-                              e->re ? se_regsub(se_api->request_pool(r), f->value, value, m, MH_REGEX_MAX_MATCH)
+                              e->re ? se_api->regex_substitute(se_api->request_pool(r), f->value, value, m, MH_REGEX_MAX_MATCH)
                                     : f->value);
         if (*trace < 0) *trace = se_api->log_enabled(&setenvif_module, se_api->request_server(r), MH_LOG_TRACE2);
         if (*trace) se_api->log_error(&setenvif_module, MH_LOG_TRACE2, 0, NULL, r, "Setting %s", f->name);

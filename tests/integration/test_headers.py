@@ -347,10 +347,7 @@ Header add X-Success 1
     return s
 
 
-def test_always_is_applied_once_when_an_error_page_is_another_request(phases, mpm):
-    if mpm == "event":
-        pytest.skip("mod_phases declines when internal_redirect says MH_WOULD_BLOCK on the event loop "
-                    "(test_phases.py fails there the same way)")
+def test_always_is_applied_once_when_an_error_page_is_another_request(phases):
     status, f, body = fetch(phases, "/missing.txt?errdoc")
     assert (status, body) == (404, b"custom error page\n")
     assert values(f, "X-Once") == ["1"] and values(f, "X-Success") == ["1"]
