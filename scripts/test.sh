@@ -4,7 +4,9 @@
 #      127.0.0.1, every MPM) in a normal build;
 #   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer,
 #      but for the slow-client attacks (minutes of waiting on timeouts whose
-#      code test_http_engine's timeout tests drive under the sanitizers);
+#      code test_http_engine's timeout tests drive under the sanitizers) and
+#      the MPM advisor (a load test of the normal build's servers; what it
+#      makes them do, the other suites do under the sanitizers);
 #   3. the threaded MPMs' suites (worker, event) under ThreadSanitizer;
 #   4. a short bounded fuzzing run of every libFuzzer target.
 # Longer fuzzing and soak runs: docs/fuzzing.md.
@@ -34,7 +36,7 @@ sanitized="-Doptimization=1 -Ddebug=false -Dc_args=-g1 -Dcpp_args=-g1"
 # -O2 without debug information: a third less to compile; the sanitizer
 # builds below carry line tables for their reports.
 suite build --no-suite tsan -- -Ddebug=false
-suite build-asan --no-suite tsan --no-suite slow-clients -- $sanitized -Db_sanitize=address,undefined -Db_lundef=false
+suite build-asan --no-suite tsan --no-suite slow-clients --no-suite tools -- $sanitized -Db_sanitize=address,undefined -Db_lundef=false
 suite build-tsan --suite worker --suite event --suite tsan -- $sanitized -Db_sanitize=thread -Db_lundef=false -Dunit_tests=false
 echo "== fuzzing ($SECONDS s since the start)"
 bash tests/fuzz/run.sh 10
