@@ -53,7 +53,7 @@ int bind_one(const ListenAddress &a, int backlog, std::string &error)
     }
     freeaddrinfo(res);
     if (fd < 0)
-        error = "(" + std::to_string(saved) + ")" + strerror(saved) +
+        error = std::string("(") + std::to_string(saved) + ")" + strerror(saved) +
                 ": AH00072: make_sock: could not bind to address " + a.text();
     return fd;
 }

@@ -31,7 +31,8 @@ std::optional<bool> Reader::condition(const Node &section) const {
     const auto *c = std::find_if(std::begin(kConditionals), std::end(kConditionals),
                                  [&section](const Conditional &k) { return iequals(section.name, k.name); });
     if (c == std::end(kConditionals)) return std::nullopt;
-    const std::string tag = "<" + std::string(c->name);
+    std::string tag = "<";  // not "<" + string: GCC 12's -Wrestrict false positive at -O2
+    tag += c->name;
     if (section.args.size() > 1) wrong_arity(tag, "one argument", c->help);
     std::string arg = section.args.empty() ? "" : section.args[0];
     const bool negate = !arg.empty() && arg.front() == '!';

@@ -13,7 +13,7 @@ namespace mh::startup {
 bool open_error_log(mh_server &s, std::string &error)
 {
     if (int err = log::ErrorLog::open(s.core.error_log); err != 0) {
-        error = "(" + std::to_string(err) + ")" + strerror(err) + ": AH00091: modhttpd: could not open error log file " +
+        error = std::string("(") + std::to_string(err) + ")" + strerror(err) + ": AH00091: modhttpd: could not open error log file " +
                 s.core.error_log + ".";
         return false;
     }
@@ -36,7 +36,7 @@ bool open_access_logs(mh_server &s, std::string &error)
     for (const CustomLog &c : s.core.custom_logs) {
         auto file = log::AccessLogFile::open(c.path);
         if (!file) {
-            error = "(" + std::to_string(errno) + ")" + strerror(errno) + ": AH00649: could not open transfer log file " +
+            error = std::string("(") + std::to_string(errno) + ")" + strerror(errno) + ": AH00649: could not open transfer log file " +
                     c.path + ".";
             return false;
         }
