@@ -40,25 +40,8 @@ const std::array<std::string, 6> &banners()
     return b;
 }
 
-// The port the client named in Host, else the one it connected to.
-int request_port(const mh_request &r)
-{
-    const char *host_header = r.headers_in.get("Host");
-    std::string_view host = host_header ? host_header : "";
-    size_t colon = host.rfind(':');
-    if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos) {
-        int port = 0;
-        for (char c : host.substr(colon + 1)) {
-            if (c < '0' || c > '9' || port > 65535) return r.conn ? r.conn->local_port() : 0;
-            port = port * 10 + (c - '0');
-        }
-        if (port > 0 && port <= 65535) return port;
-    }
-    return r.conn ? r.conn->local_port() : 0;
-}
-
 // The digits of the port the client named (Host, or an absolute-form
-// target), or "".
+// target), or "" when it named none or not a number.
 std::string_view named_port(const mh_request &r)
 {
     std::string_view target = r.target ? r.target : "";
@@ -76,7 +59,21 @@ std::string_view named_port(const mh_request &r)
     std::string_view digits = hp.substr(end + 1);
     size_t n = 0;
     while (n < digits.size() && digits[n] >= '0' && digits[n] <= '9') ++n;
+    if (n < digits.size() && digits[n] != '/' && digits[n] != '?') return {};
     return digits.substr(0, n);
+}
+
+// The port the client named (Host, or an absolute-form target), else the
+// one it connected to.
+int request_port(const mh_request &r)
+{
+    int port = 0;
+    for (char c : named_port(r)) {
+        port = port * 10 + (c - '0');
+        if (port > 65535) break;
+    }
+    if (port > 0 && port <= 65535) return port;
+    return r.conn ? r.conn->local_port() : 0;
 }
 
 bool usable_host(const char *host)

@@ -249,8 +249,6 @@ Progress run(mh_request &r, bool on_loop, Stage until)
             if (on_loop && unread && !r.conn->body_buffered()) return Progress::NeedsWorker;
             if (r.hook_next == 0) r.pending_error = error_after_discarding_body(r, r.pending_error);
             int status = r.pending_error;
-            // Once the headers are out no other answer can be given: the
-            // connection closes after what was sent.
             if (r.error_redirect) {
                 // The ErrorDocument failed: the first error's page, with
                 // Apache's note, and the first error's status. No retry.
@@ -258,6 +256,8 @@ Progress run(mh_request &r, bool on_loop, Stage until)
                 go(r, Stage::Log);
                 break;
             }
+            // Once the headers are out no other answer can be given: the
+            // connection closes after what was sent.
             if (!r.headers_sent)
                 o = run_hooks(r, h.error_response, false, on_loop,
                               [&r, status](mh_error_fn fn) { return fn(&r, status); });

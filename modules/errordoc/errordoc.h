@@ -45,11 +45,6 @@ void *ed_merge_dir_config(mh_pool *p, const void *base, const void *add);  /* [m
 const ed_entry *ed_lookup(const ed_dir_config *d, int status);
 
 /* ---- errordoc_respond.c ------------------------------------------------- */
-/* A note set while the request serves its error document: an error there
- * gets the built-in page (Apache's "recursive error"), not another error
- * document. */
-#define ED_ACTIVE_NOTE "errordoc-active"
-
 /* Each returns what the hook returns: MH_OK once the answer is made,
  * MH_DECLINED for the core's own page, MH_WOULD_BLOCK to be called again
  * on a worker thread. */

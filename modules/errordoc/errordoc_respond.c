@@ -77,11 +77,11 @@ int ed_serve_local(mh_request *r, int status, const char *uri)
     const char *error_notes = ed_api->table_get(notes, "error-notes");
     if (error_notes) ed_api->table_set(env, "REDIRECT_ERROR_NOTES", error_notes);
 
-    ed_api->table_set(notes, ED_ACTIVE_NOTE, "1");
+    /* An error of the document's own request gets the core's page, with
+     * Apache's "Additionally, ..." note: this hook is not called for it. */
     int rv = ed_api->internal_redirect(r, uri);
     if (rv == MH_WOULD_BLOCK) {
         /* On an event loop: nothing was done; the worker calls us again. */
-        ed_api->table_unset(notes, ED_ACTIVE_NOTE);
         ed_api->log_error(&errordoc_module, MH_LOG_TRACE1, 0, NULL, r,
                           "ErrorDocument %d %s: on an event loop, handed to a worker", status, uri);
         return MH_WOULD_BLOCK;

@@ -17,7 +17,6 @@ static int error_response(mh_request *r, int status)
 {
     /* No body for these: the core's answer is all there is (Apache's too). */
     if (status < 200 || status == 204 || status == 304) return MH_DECLINED;
-    if (ed_api->table_get(ed_api->notes(r), ED_ACTIVE_NOTE)) return MH_DECLINED;
     const ed_entry *e = ed_lookup(ed_api->dir_config(r, &errordoc_module), status);
     if (e == NULL) return MH_DECLINED;
     switch (e->kind) {

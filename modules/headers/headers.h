@@ -7,7 +7,7 @@
  *   headers_config.c   Header / RequestHeader parsing, per-dir merge
  *   headers_format.c   value formats: text, \t \n \r, %t %D %{VAR}e ...
  *   headers_apply.c    the actions on a table (Apache's do_headers_fixup)
- *   headers_regsub.c   regex edits: $1..$9 as Apache's ap_pregsub
+ *   headers_edit.c     Header edit and edit*: regex replacement, as Apache does
  *   headers_expr*.c    expr=: a subset of Apache's ap_expr (headers_expr.h)
  *
  * Every function here runs [worker] unless marked [master].
@@ -113,7 +113,7 @@ typedef enum hd_target { HD_REQUEST, HD_RESPONSE } hd_target;
  * when `early`, the others otherwise) to `t`, in order. */
 void hd_apply(mh_request *r, mh_table *t, hd_target target, const hd_list *list, int early);
 
-/* ---- headers_regsub.c --------------------------------------------------- */
+/* ---- headers_edit.c ----------------------------------------------------- */
 /* Header edit (edit*: `all`): `value` with the first (every) match of `re`
  * replaced by `tmpl` with its $0..$9 substituted. */
 const char *hd_edit_value(mh_request *r, const mh_regex *re, int all, const char *tmpl, const char *value);
