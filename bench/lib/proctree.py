@@ -2,8 +2,8 @@
 """The processes of one server: its master PID and all its descendants.
 
     proctree.py pids ROOT               the pids, one a line
-    proctree.py cpu ROOT                CPU seconds used so far by the live
-                                        processes of the tree (all threads)
+    proctree.py cpu ROOT                CPU seconds used so far by the tree
+                                        (all threads; reaped children too)
     proctree.py sample ROOT OUT [S]     every S seconds (default 0.2) appends
                                         "<unix time> <sum of VmRSS, KiB>
                                         <processes> <master VmRSS, KiB>" to OUT,
@@ -20,31 +20,11 @@ import signal
 import sys
 import time
 
+# The tree and its CPU time are read as modhttpd-advise reads them.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from advise.proctree import cpu_seconds, tree  # noqa: E402
+
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def stat_fields(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        s = f.read()
-    return s[s.rindex(")") + 2:].split()  # fields from 3 (state) on
-
-
-def tree(root):
-    kids = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            ppid = int(stat_fields(d)[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        kids.setdefault(ppid, []).append(int(d))
-    out, todo = [], [root]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
 
 
 def rss_kib(pid):
@@ -53,28 +33,6 @@ def rss_kib(pid):
             return int(f.read().split()[1]) * PAGE_KIB
     except (OSError, ValueError, IndexError):
         return 0  # gone
-
-
-def cpu_seconds(root):
-    # sum_exec_runtime (ns) of every thread of every live process of the
-    # tree, from /proc/<pid>/task/<tid>/schedstat: the scheduler's exact
-    # count. (utime/stime in /proc/<pid>/stat are tick samples, and on this
-    # kind of load, 1,000 processes each running a few microseconds at a
-    # time, they miss nearly all of it.) Processes that exited are not
-    # counted: the pools here do not recycle their children.
-    total = 0
-    for p in tree(root):
-        try:
-            tids = os.listdir(f"/proc/{p}/task")
-        except OSError:
-            continue
-        for t in tids:
-            try:
-                with open(f"/proc/{p}/task/{t}/schedstat") as f:
-                    total += int(f.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
-    return total / 1e9
 
 
 def sample(root, out_path, interval):
@@ -90,7 +48,7 @@ def sample(root, out_path, interval):
             pids, last_scan = tree(root), now
         sizes = [rss_kib(p) for p in pids]
         alive = sum(1 for s in sizes if s)
-        out.write(f"{time.time():.3f} {sum(sizes)} {alive} {sizes[0]}\n")
+        out.write(f"{time.time():.3f} {sum(sizes)} {alive} {sizes[0] if sizes else 0}\n")
         next_t += interval
         delay = next_t - time.monotonic()
         if delay > 0:
