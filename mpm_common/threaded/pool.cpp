@@ -199,6 +199,8 @@ void idle_maintenance()
             report_no_room(idle, active);
             return;
         }
+        log_error(MH_LOG_DEBUG, 0, "%d idle threads < MinSpareThreads %d: spawning %d children", idle,
+                  cfg.min_spare_threads, int(free_slots.size()));
         if (m.spawn_rate >= 8)
             log_error(MH_LOG_INFO, 0,
                       "AH00289: server seems busy, (you may need to increase StartServers, ThreadsPerChild or "

@@ -150,10 +150,16 @@ def get_pid(server, path="/sleep?ms=0"):
 # ---- processes x threads ------------------------------------------------------
 
 def test_default_pool_is_apache_3_processes_of_25_threads(make_server):
-    s = make_server(mpm="worker", modules=())
+    s = make_server(mpm="worker", modules=(), config="LogLevel debug\n")
     all_started(s)
-    kids = s.children()
-    assert len(kids) == 3
+    kids = sorted(s.children())
+    # 3 x 25 threads is exactly MinSpareThreads 75: a maintenance tick that
+    # finds the readiness probe still on its thread sees 74 idle and forks a
+    # 4th, as Apache does. Only that may add one.
+    if len(kids) == 4:
+        assert re.search(r"7[0-4] idle threads < MinSpareThreads 75: spawning", s.error_log()), s.error_log()
+        kids = kids[:3]
+    assert len(kids) == 3, kids
     for pid in kids:
         assert has_threads(pid, 25), threads_of(pid)
 
