@@ -9,6 +9,7 @@
 #      makes them do, the other suites do under the sanitizers);
 #   3. the threaded MPMs' suites (worker, event) under ThreadSanitizer;
 #   4. a short bounded fuzzing run of every libFuzzer target.
+# The builds for 2-4 compile, at low priority, while 1 runs.
 # Longer fuzzing and soak runs: docs/fuzzing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,15 +18,15 @@ bash scripts/deps.sh test
 # One more than the CPUs: most integration tests spend their time waiting on
 # the server's timeouts, not computing.
 jobs=$(( $(nproc) + 1 ))
-suite() {  # suite <build dir> <meson test args...> -- <meson setup args...>
+configure() {  # configure <build dir> <meson setup args...>
   local dir=$1; shift
-  local test_args=()
-  while [ $# -gt 0 ] && [ "$1" != "--" ]; do test_args+=("$1"); shift; done
-  [ "${1:-}" = "--" ] && shift
   [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+}
+run_suite() {  # run_suite <build dir> <meson test args...>
+  local dir=$1; shift
   ninja -C "$dir" >/dev/null
   echo "== tests in $dir ($SECONDS s since the start)"
-  meson test -C "$dir" --print-errorlogs --num-processes "$jobs" "${test_args[@]}"
+  meson test -C "$dir" --print-errorlogs --num-processes "$jobs" "$@"
 }
 
 # -O1: what the sanitizers' documentation recommends, and a third faster to
@@ -35,9 +36,27 @@ sanitized="-Doptimization=1 -Ddebug=false -Dc_args=-g1 -Dcpp_args=-g1"
 
 # -O2 without debug information: a third less to compile; the sanitizer
 # builds below carry line tables for their reports.
-suite build --no-suite tsan -- -Ddebug=false
-suite build-asan --no-suite tsan --no-suite slow-clients --no-suite tools -- $sanitized -Db_sanitize=address,undefined -Db_lundef=false
-suite build-tsan --suite worker --suite event --suite tsan -- $sanitized -Db_sanitize=thread -Db_lundef=false -Dunit_tests=false
+configure build -Ddebug=false
+configure build-asan $sanitized -Db_sanitize=address,undefined -Db_lundef=false
+configure build-tsan $sanitized -Db_sanitize=thread -Db_lundef=false -Dunit_tests=false
+ninja -C build >/dev/null
+
+# The sanitizer and fuzzing builds compile while the normal build's tests
+# run: those tests mostly wait on the server's timeouts, and at nice 19 the
+# compiler only takes the CPU time they leave (about 7 minutes saved on 2
+# cores). Their output goes to a log that is shown if they fail.
+background_log=$(mktemp)
+( nice -n 19 ninja -C build-asan && nice -n 19 ninja -C build-tsan &&
+  nice -n 19 bash tests/fuzz/run.sh build ) >"$background_log" 2>&1 &
+background=$!
+trap 'kill $background 2>/dev/null || true' EXIT
+run_suite build --no-suite tsan
+echo "== waiting for the sanitizer builds ($SECONDS s since the start)"
+wait $background || { tail -60 "$background_log" >&2; echo "the sanitizer or fuzzing build failed" >&2; exit 1; }
+rm -f "$background_log"
+
+run_suite build-asan --no-suite tsan --no-suite slow-clients --no-suite tools
+run_suite build-tsan --suite worker --suite event --suite tsan
 echo "== fuzzing ($SECONDS s since the start)"
-bash tests/fuzz/run.sh 10
+FUZZ_SKIP_BUILD=1 bash tests/fuzz/run.sh 10
 echo "== all tests passed in $SECONDS s"

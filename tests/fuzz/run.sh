@@ -3,6 +3,7 @@
 #
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]   fuzz each target SECONDS (default 20)
 #   tests/fuzz/run.sh replay [TARGET...]      run each target once over tests/fuzz/crashes/<target>/
+#   tests/fuzz/run.sh build [TARGET...]       only set up and build the targets
 #   tests/fuzz/run.sh merge [TARGET...]       add what runs found (corpus-run) to tests/fuzz/corpus,
 #                                             keeping only inputs that cover new edges
 #
@@ -29,7 +30,7 @@ all_targets=(fuzz_request_parser fuzz_uri_path fuzz_http_date fuzz_log_format fu
 mode=fuzz
 seconds=20
 case "${1:-}" in
-  replay|merge) mode=$1; shift ;;
+  replay|merge|build) mode=$1; shift ;;
   ''|*[!0-9]*) ;;
   *) seconds=$1; shift ;;
 esac
@@ -87,6 +88,7 @@ if ! flock -n 9; then
 fi
 
 build_targets
+[ "$mode" = build ] && exit 0
 for t in "${targets[@]}"; do
   target_flags "$t" >/dev/null || exit 2
   [ -x "$(binary "$t")" ] || { echo "run.sh: $(binary "$t") is missing" >&2; exit 2; }
