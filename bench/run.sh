@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 9: modhttpd (prefork, worker) against Apache httpd
+# The benchmark: modhttpd (prefork, worker, event) against Apache httpd
 # 2.4 (prefork, worker, event) and nginx, same machine, same run, same files.
 #
 #     bench/run.sh [--quick] [--servers a,b,..] [--workloads x,y,..]

@@ -220,7 +220,7 @@ def checks(res):
     add("modhttpd worker, 1,000 keep-alive connections: peak RSS <= Apache worker's",
         None if pm is None else f"{pm / 1024:.1f} MiB", None if pa is None else f"<= {pa / 1024:.1f} MiB",
         None if pm is None or pa is None else pm <= pa)
-    # mpm_event (issue 13): against nginx with one worker process and
+    # mpm_event: against nginx with one worker process and
     # Apache's event, same run, server on one CPU.
     for w, against, target in (("ka-1k", "nginx", 1.0), ("ka-1k", "ap-event", 2.0), ("close-1k", "nginx", 1.0),
                                ("c1000-1k", "nginx", 1.0)):
@@ -349,7 +349,7 @@ def markdown(res, title=True):
                 cells.append(f"{x['rps']:.2f}" + ("" if x["req_per_cpu_s"] is None else f" ({x['req_per_cpu_s']:.2f})"))
         L.append(f"| {WL_SHORT[w]} | " + " | ".join(cells) + " |")
     L.append("")
-    L.append("## Targets (issue 9)")
+    L.append("## Targets")
     L.append("")
     L.append("| check | measured | target | result |")
     L.append("|---|---|---|---|")

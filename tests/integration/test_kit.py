@@ -1,4 +1,4 @@
-"""The module developer's kit (issue 7), used the way a module author uses it.
+"""The module developer's kit, used the way a module author uses it.
 
 The kit is installed into a temporary prefix by meson itself (a fresh build
 directory configured with --prefix, `meson install --tags devel`: the
