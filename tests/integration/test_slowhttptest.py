@@ -144,8 +144,10 @@ def assert_starved(m):
     assert len(unavailable) >= 3, m.report
     assert "NO" in VERDICT.findall(m.out), m.report
     # ...and our normal client, started after that and with its whole 5 s
-    # before the attack ends, fails: at least 80% of those requests.
-    late = [(off, st) for off, lat, st in m.results if full + 0.5 < off < m.ended - 5.5]
+    # before the attack ends, fails: at least 80% of those requests. The
+    # count includes connections still in the listen backlog, which a busy
+    # machine's workers take a moment to accept: "after" starts 1.5 s later.
+    late = [(off, st) for off, lat, st in m.results if full + 1.5 < off < m.ended - 5.5]
     assert len(late) >= 4, m.report
     failed = [x for x in late if x[1] != 200]
     assert len(failed) >= 0.8 * len(late), m.report
