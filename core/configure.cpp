@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "builtin_modules.h"
 #include "directives/apply.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "logging.h"
+#include "vhost/vhost_table.h"
 
 namespace mh {
 namespace {
@@ -43,7 +45,7 @@ bool is_loaded(const mh_server &s, const std::string &name)
 {
     for (const ActiveModule &m : s.modules) {
         if (m.is_static) {
-            if (name == "core_module" || name == "core.c") return true;
+            if (builtin_module(name)) return true;
         } else if (m.loaded->symbol == name || m.loaded->source == name) {
             return true;
         }
@@ -98,6 +100,10 @@ void check_whole(mh_server &s, bool check_document_root)
     struct stat st;
     if (check_document_root && (stat(s.core.document_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
         api()->mpm->config_warning(&s, "DocumentRoot [%s] does not exist", s.core.document_root.c_str());
+    for (const std::unique_ptr<mh_server> &v : s.vhosts)
+        if (check_document_root && v->core.document_root != s.core.document_root &&
+            (stat(v->core.document_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+            api()->mpm->config_warning(v.get(), "DocumentRoot [%s] does not exist", v->core.document_root.c_str());
     if (mpm.check_config && mpm.check_config(&s) != 0)
         throw config::Error("Configuration error: the " + std::string(mpm.name) + " MPM refused its settings");
 }
@@ -129,6 +135,10 @@ std::unique_ptr<mh_server> configure(const ConfigureOptions &opts, int generatio
     ctx.server_root = opts.server_root;
     ctx.defines = opts.defines;
     ctx.load_module = [&](const std::string &symbol, const std::string &path, const config::OriginPtr &origin) {
+        if (builtin_module(symbol)) {  // Apache's words for a module compiled in
+            ctx.warn("module " + symbol + " is built-in and can't be loaded");
+            return;
+        }
         activate(*s, load_module(symbol, path), origin);
     };
     ctx.module_loaded = [&](const std::string &name) { return is_loaded(*s, name); };
@@ -146,6 +156,7 @@ std::unique_ptr<mh_server> configure(const ConfigureOptions &opts, int generatio
     s->variables = ctx.variables;
     set_defaults(*s);
     apply_config(*s, nodes);
+    s->vhost_table = std::make_unique<VhostTable>(*s);
     check_whole(*s, opts.check_document_root);
     return s;
 }

@@ -8,6 +8,7 @@
 #include "connection/connection.h"
 #include "log/error_log.h"
 #include "request/request.h"
+#include "server.h"
 
 namespace mh::log {
 namespace {
@@ -32,11 +33,27 @@ bool enabled(const char *module, int level)
     return level <= g_level.load(std::memory_order_relaxed);
 }
 
+bool enabled_for(const mh_server *s, const char *module, int level)
+{
+    if (s == nullptr || !s->is_virtual()) return enabled(module, level);
+    if (module) {
+        auto it = s->core.module_log_levels.find(module);
+        if (it != s->core.module_log_levels.end()) return level <= it->second;
+    }
+    return level <= s->core.log_level;
+}
+
 void vwrite(const char *module, int level, int os_errno, const char *client, const char *fmt, va_list ap)
+{
+    vwrite_for(nullptr, module, level, os_errno, client, fmt, ap);
+}
+
+void vwrite_for(const mh_server *s, const char *module, int level, int os_errno, const char *client, const char *fmt,
+                va_list ap)
 {
     // Apache logs a notice whatever LogLevel says: start, restart and stop
     // notices (AH00163, AH00094, AH00169...) are what an admin looks for.
-    if (level != MH_LOG_NOTICE && !enabled(module, level)) return;
+    if (level != MH_LOG_NOTICE && !enabled_for(s, module, level)) return;
     char msg[4096];
     vsnprintf(msg, sizeof msg, fmt, ap);
     ErrorLine line;
@@ -45,7 +62,8 @@ void vwrite(const char *module, int level, int os_errno, const char *client, con
     line.os_errno = os_errno;
     line.client = client ? client : "";
     line.message = msg;
-    ErrorLog::write(line);
+    if (s && s->error_log_fd >= 0) ErrorLog::write_to(s->error_log_fd, line);
+    else ErrorLog::write(line);
 }
 
 void server_error(const char *module, int level, int os_errno, const char *fmt, ...)
@@ -71,7 +89,7 @@ void request_error(const mh_request &r, int level, int os_errno, const char *fmt
 {
     va_list ap;
     va_start(ap, fmt);
-    vwrite("core", level, os_errno, r.conn ? r.conn->client_text() : nullptr, fmt, ap);
+    vwrite_for(r.server, "core", level, os_errno, r.conn ? r.conn->client_text() : nullptr, fmt, ap);
     va_end(ap);
 }
 

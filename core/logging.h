@@ -10,6 +10,7 @@
 #include "modhttpd/api.h"
 
 struct mh_request;
+struct mh_server;
 
 namespace mh::log {
 
@@ -24,6 +25,12 @@ void server_error_lines(const char *module, int level, std::string_view text);
 void request_error(const mh_request &r, int level, int os_errno, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void vwrite(const char *module, int level, int os_errno, const char *client, const char *fmt, va_list ap);
+
+// As enabled() and vwrite(), under the LogLevel and into the ErrorLog of
+// `s`: a <VirtualHost>'s own when it set them (s may be null: the main).
+bool enabled_for(const mh_server *s, const char *module, int level);
+void vwrite_for(const mh_server *s, const char *module, int level, int os_errno, const char *client, const char *fmt,
+                va_list ap);
 
 // A module's short name for log lines: "mod_status.c" -> "status".
 std::string module_log_name(const char *source);

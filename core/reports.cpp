@@ -11,8 +11,10 @@
 #include <cstdlib>
 
 #include "build_settings.h"
+#include "builtin_modules.h"
 #include "server.h"
 #include "server_identity.h"
+#include "vhost/vhost_table.h"
 
 namespace mh::reports {
 namespace {
@@ -33,6 +35,8 @@ constexpr ReaderDirective kReaderDirectives[] = {
      MH_WHERE_SERVER},
     {"<LocationMatch", "Container for directives affecting resources accessed through the specified URL paths",
      MH_WHERE_SERVER},
+    {"<VirtualHost", "Container to map directives to a particular virtual host, takes one or more host addresses",
+     MH_WHERE_SERVER},
     {"<Files", "Container for directives affecting files matching specified patterns", MH_WHERE_ANY},
     {"<FilesMatch", "Container for directives affecting files matching specified patterns", MH_WHERE_ANY},
     {"<IfModule", "Container for directives based on existence of specified modules", MH_WHERE_ANY},
@@ -45,6 +49,7 @@ constexpr ReaderDirective kReaderDirectives[] = {
 
 const char *where_text(unsigned where)
 {
+    where &= MH_WHERE_ANY;  // MH_WHERE_NOT_IN_VHOST: still "outside <Directory>..." to Apache's -L
     if (where == MH_WHERE_SERVER) return "Allowed in *.conf only outside <Directory>, <Files>, <Location>, or <If>";
     if (where == MH_WHERE_DIR) return "Allowed in *.conf only inside <Directory>, <Files>, <Location>, or <If>";
     return "Allowed in *.conf anywhere";
@@ -84,12 +89,17 @@ void modules(const mh_server &s)
 {
     printf("Loaded Modules:\n");
     for (const ActiveModule &m : s.modules) {
-        if (m.is_static) printf(" core_module (static)\n");
+        if (m.is_static)
+            for (const BuiltinModule *b = builtin_modules(); b->symbol; ++b) printf(" %s (static)\n", b->symbol);
         else printf(" %s (shared)%s\n", m.loaded->symbol.c_str(), m.desc->mpm ? " [MPM]" : "");
     }
 }
 
-void vhosts(const mh_server &) { printf("VirtualHost configuration:\n"); }
+void vhosts(const mh_server &s)
+{
+    printf("VirtualHost configuration:\n");
+    if (s.vhost_table) fputs(s.vhost_table->describe().c_str(), stdout);
+}
 
 void run_config(const mh_server &s)
 {
@@ -97,6 +107,9 @@ void run_config(const mh_server &s)
     printf("ServerRoot: \"%s\"\n", c.server_root.c_str());
     printf("Main DocumentRoot: \"%s\"\n", c.document_root.c_str());
     printf("Main ErrorLog: \"%s\"\n", c.error_log.c_str());
+    // Apache's mutex line: no lock is taken here, but the runtime directory stands.
+    std::string runtime = c.default_runtime_dir.empty() ? c.server_root + "/logs" : c.default_runtime_dir;
+    printf("Mutex default: dir=\"%s/\" mechanism=default \n", runtime.c_str());
     printf("PidFile: \"%s\"\n", c.pid_file.c_str());
     for (const std::string &d : s.defines) printf("Define: %s\n", d.c_str());
     for (const auto &[name, value] : s.variables) printf("Define: %s=%s\n", name.c_str(), value.c_str());

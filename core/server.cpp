@@ -5,7 +5,10 @@
 #include <functional>
 #include <unordered_map>
 
+#include <unistd.h>
+
 #include "util/regex.h"
+#include "vhost/vhost_table.h"
 
 #include <algorithm>
 
@@ -35,6 +38,9 @@ CoreDirConfig CoreDirConfig::merge(const CoreDirConfig &base, const CoreDirConfi
     if (add.output_filters) out.output_filters = add.output_filters;
     if (add.auth_type) out.auth_type = add.auth_type;
     if (add.auth_name) out.auth_name = add.auth_name;
+    if (add.add_default_charset) out.add_default_charset = add.add_default_charset;
+    if (add.use_canonical_name) out.use_canonical_name = add.use_canonical_name;
+    if (add.accept_path_info) out.accept_path_info = add.accept_path_info;
     return out;
 }
 
@@ -43,10 +49,14 @@ CoreDirConfig CoreDirConfig::merge(const CoreDirConfig &base, const CoreDirConfi
 using mh::DirConfig;
 using mh::Section;
 
-mh_server::mh_server() : pool(65536) {}
+mh_server::mh_server(size_t first_pool_block) : pool(first_pool_block) {}
 
 mh_server::~mh_server()
 {
+    // The vhosts' merged configs point into the main pool: they go first.
+    vhosts.clear();
+    vhost_table.reset();
+    if (error_log_fd >= 0) close(error_log_fd);
     // Module configs live in the pool; run its cleanups before members go.
     pool.clear();
 }
@@ -167,7 +177,7 @@ const DirConfig *mh_server::merge_sections(const std::vector<int> &matched)
     auto *merged = pool.make<DirConfig>();
     merged->core = root_dir;
     merged->module_configs = root_module_dir;
-    merged->mime = &core.mime;
+    merged->mime = &main_server->core.mime;
     for (int i : matched) {
         const Section &s = sections[i];
         merged->core = mh::CoreDirConfig::merge(merged->core, s.core);

@@ -62,6 +62,17 @@ struct DirConfig {
 // <Location> and <LocationMatch> in file order.
 void sort_sections(std::deque<Section> &sections);
 
+// One <VirtualHost> address: "*:80", "127.0.0.2:8080", "[::1]:*", a name
+// resolved at start-up (each of its addresses is one entry).
+struct VhostAddress {
+    std::string ip;                // numeric, IPv6 without brackets; "" = any (*, _default_)
+    int port = 0;                  // 0 = any (*)
+    std::string written;           // the host as written, for the name fallback
+    std::string text() const;      // "*:80", "127.0.0.1:*", "[::1]:80"
+};
+
+class VhostTable;
+
 struct OpenCustomLog {
     log::LogFormat format;
     std::unique_ptr<log::AccessLogFile> file;
@@ -70,7 +81,7 @@ struct OpenCustomLog {
 }  // namespace mh
 
 struct mh_server {
-    mh_server();
+    explicit mh_server(size_t first_pool_block = 65536);  // a vhost's pool only holds its merges
     ~mh_server();
 
     mh_pool pool;                  // lives as long as this configuration
@@ -87,6 +98,20 @@ struct mh_server {
     std::vector<std::string> defines;              // -D and Define, as the file left them
     std::map<std::string, std::string> variables;  // Define NAME value
     int generation = 0;
+
+    // Virtual hosts. The main server owns them; each is an mh_server of its
+    // own with the per-server settings merged over the main server's, and
+    // `main_server` pointing back for what is process-wide (hooks, the
+    // modules' code, filters, providers, the MPM, MIME types).
+    mh_server *main_server = this;
+    bool is_virtual() const { return main_server != this; }
+    std::vector<mh::VhostAddress> vhost_addresses;  // <VirtualHost> arguments, resolved
+    std::vector<std::string> server_aliases;        // ServerAlias without wildcards, lower case
+    std::vector<std::string> wild_aliases;          // ServerAlias with * or ?, lower case
+    mh::config::OriginPtr vhost_origin;             // the <VirtualHost> line
+    std::deque<std::unique_ptr<mh_server>> vhosts;  // main only, in file order
+    std::unique_ptr<mh::VhostTable> vhost_table;    // main only: the address lookup
+    int error_log_fd = -1;                          // a vhost's own ErrorLog, -1: the main one
 
     // Module index of a descriptor address, -1 when not in this configuration.
     int module_index(const mh_module *address) const;

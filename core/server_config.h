@@ -45,6 +45,15 @@ enum class ServerTokens { Prod, Major, Minor, Minimal, OS, Full };
 // ServerSignature: the line under error pages and listings.
 enum class ServerSignature { Off, On, EMail };
 
+// UseCanonicalName: how the server names itself in SERVER_NAME, SERVER_PORT
+// and self-referential URLs: the client's Host (Off), ServerName (On), or
+// the address the client connected to (DNS; no reverse lookup is done).
+enum class CanonicalName { Off, On, Dns };
+
+// TraceEnable: TRACE echoed (On: without a body; Extended: with one of up
+// to 64 KiB) or refused with 405 (Off).
+enum class TraceEnable { On, Off, Extended };
+
 struct CoreServerConfig {
     std::string server_root;
     std::string server_name;       // ServerName host part; "" until set
@@ -71,6 +80,8 @@ struct CoreServerConfig {
     ReadTimeout body_timeout{20, 0, 500};
     ServerTokens server_tokens = ServerTokens::Full;
     std::string server_admin;          // ServerAdmin: for ServerSignature EMail
+    TraceEnable trace_enable = TraceEnable::On;
+    std::string default_runtime_dir;   // DefaultRuntimeDir: checked, not used (nothing here needs one)
     config::OriginPtr server_name_origin;
 };
 
@@ -85,6 +96,9 @@ struct CoreDirConfig {
     std::optional<ServerSignature> server_signature;  // Off when never set (Apache)
     std::optional<std::vector<std::string>> output_filters;  // SetOutputFilter A;B
     std::optional<std::string> auth_type, auth_name;          // AuthType, AuthName
+    std::optional<std::string> add_default_charset;           // AddDefaultCharset; "" = Off
+    std::optional<int> accept_path_info;          // AcceptPathInfo: MH_PATH_INFO_*
+    std::optional<CanonicalName> use_canonical_name;  // Off when never set (Apache)
 
     // Settings in force for a request: `base` with this scope on top.
     static CoreDirConfig merge(const CoreDirConfig &base, const CoreDirConfig &add);

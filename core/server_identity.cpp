@@ -84,10 +84,43 @@ bool usable_host(const char *host)
     return true;
 }
 
+CanonicalName canonical_name(const mh_request &r)
+{
+    const CoreDirConfig &dir = r.dir ? r.dir->core : r.server->root_dir;
+    return dir.use_canonical_name.value_or(CanonicalName::Off);
+}
+
 }  // namespace
+
+const char *request_server_name(const mh_request &r)
+{
+    switch (canonical_name(r)) {
+    case CanonicalName::On: break;
+    case CanonicalName::Dns:
+        if (r.conn && *r.conn->local_ip()) return r.conn->local_ip();
+        break;
+    case CanonicalName::Off:
+        if (r.hostname && *r.hostname) return r.hostname;
+        break;
+    }
+    return server_hostname(*r.server).c_str();
+}
+
+int request_server_port(const mh_request &r)
+{
+    int local = r.conn ? r.conn->local_port() : 0;
+    if (canonical_name(r) == CanonicalName::On) return r.server->core.server_port ? r.server->core.server_port : local ? local : 80;
+    return request_port(r);
+}
 
 std::string self_url(const mh_request &r)
 {
+    if (CanonicalName c = canonical_name(r); c != CanonicalName::Off) {
+        std::string host = request_server_name(r);
+        int port = request_server_port(r);
+        std::string url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
+        return port == 80 ? url : url + ":" + std::to_string(port);
+    }
     std::string host = usable_host(r.hostname) ? r.hostname : server_hostname(*r.server);
     for (char &c : host) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
     bool v6 = host.find(':') != std::string::npos;

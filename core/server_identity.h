@@ -29,7 +29,16 @@ std::string server_signature(const mh_request &r, std::string_view prefix);
 // but a name or address); the port only when the client named one other
 // than 80. Apache adds the connection's port when the client named none,
 // which behind a proxy that forwards :80 to :8080 sends clients to :8080.
+// UseCanonicalName On: "http://ServerName[:port]" with the vhost's
+// ServerName and port (the connection's when ServerName has none); DNS: the
+// address the client connected to.
 std::string self_url(const mh_request &r);
+// Apache's ap_get_server_name and ap_get_server_port: SERVER_NAME and
+// SERVER_PORT, %V in LogFormat. Off (the default): the Host the client sent,
+// else ServerName; the port it named, else the connection's. On: ServerName
+// and its port, else the connection's. DNS: the local address, unresolved.
+const char *request_server_name(const mh_request &r);
+int request_server_port(const mh_request &r);
 // When and how this binary was built, for -V and mod_status.
 const char *server_built();
 

@@ -8,7 +8,7 @@ build=(meson ninja-build g++ pkg-config libuv1-dev libboost-dev nlohmann-json3-d
        doctest-dev libhttp-parser-dev libpcre2-dev zlib1g-dev libcrypt-dev libssl-dev)
 # Tests: the Python test runner, real clients and tools to compare against.
 test=(python3 python3-pytest curl apache2-utils clang libclang-rt-14-dev wrk goaccess
-      prometheus-apache-exporter slowhttptest chromium procps gnuplot-nox)
+      prometheus-apache-exporter slowhttptest chromium procps gnuplot-nox php-fpm apache2)
 
 want=("${build[@]}")
 [ "${1:-}" = test ] && want+=("${test[@]}")

@@ -29,6 +29,7 @@ mh_api make_api()
     api_parts::fill_helpers(a);
     api_parts::fill_tables(a);
     api_parts::fill_filters(a);
+    api_parts::fill_cgi(a);
     a.mpm = &services;
     a.server_built = server_built();
     return a;

@@ -62,21 +62,35 @@ char *server_path(mh_pool *p, const mh_server *s, const char *path)
 }
 
 const char *server_name(const mh_server *s) { return server_hostname(*s).c_str(); }
+int server_timeout(const mh_server *s) { return s->core.timeout; }
+const char *server_admin(const mh_server *s) { return s->core.server_admin.c_str(); }
 
-void log_error(const mh_module *m, int level, int os_errno, const mh_server *, const mh_request *r,
+void log_error(const mh_module *m, int level, int os_errno, const mh_server *s, const mh_request *r,
                const char *fmt, ...)
 {
     thread_local std::string name;
     name = log::module_log_name(m ? m->source : nullptr);
     va_list ap;
     va_start(ap, fmt);
-    log::vwrite(name.c_str(), level, os_errno, r && r->conn ? r->conn->client_text() : nullptr, fmt, ap);
+    // The request's vhost, else the server named: its ErrorLog and LogLevel.
+    log::vwrite_for(r ? r->server : s, name.c_str(), level, os_errno, r && r->conn ? r->conn->client_text() : nullptr,
+                    fmt, ap);
     va_end(ap);
 }
 
-int log_enabled(const mh_module *m, const mh_server *, int level)
+int log_enabled(const mh_module *m, const mh_server *s, int level)
 {
-    return log::enabled(log::module_log_name(m ? m->source : nullptr).c_str(), level);
+    return log::enabled_for(s, log::module_log_name(m ? m->source : nullptr).c_str(), level);
+}
+
+mh_server *next_server(const mh_server *s)
+{
+    if (s == nullptr) return nullptr;
+    const auto &list = s->main_server->vhosts;
+    if (!s->is_virtual()) return list.empty() ? nullptr : list.front().get();
+    for (size_t i = 0; i + 1 < list.size(); ++i)
+        if (list[i].get() == s) return list[i + 1].get();
+    return nullptr;
 }
 
 }  // namespace
@@ -95,8 +109,11 @@ void fill_memory_and_config(mh_api &a)
     a.server_root = server_root;
     a.server_path = server_path;
     a.server_name = server_name;
+    a.server_timeout = server_timeout;
+    a.server_admin = server_admin;
     a.log_error = log_error;
     a.log_enabled = log_enabled;
+    a.next_server = next_server;
 }
 
 }  // namespace mh::api_parts

@@ -12,6 +12,7 @@ void fill_response(mh_api &a);
 void fill_helpers(mh_api &a);
 void fill_tables(mh_api &a);
 void fill_filters(mh_api &a);
+void fill_cgi(mh_api &a);
 void fill_mpm(mh_mpm_services &m);
 
 }  // namespace mh::api_parts

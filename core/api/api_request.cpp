@@ -2,8 +2,11 @@
 #include "api/api_parts.h"
 #include "connection/connection.h"
 #include "http/request_head.h"
+#include "http/uri_path.h"
 #include "request/pipeline.h"
 #include "server.h"
+#include "server_identity.h"
+#include "util/escape.h"
 
 namespace mh::api_parts {
 namespace {
@@ -34,6 +37,28 @@ const char *client_ip(const mh_request *r) { return r->conn ? r->conn->client_ip
 const char *handler_name(const mh_request *r) { return r->handler; }
 const char *filename(const mh_request *r) { return r->filename; }
 void set_filename(mh_request *r, const char *f) { r->filename = r->pool.strdup(f); }
+
+int set_request_path(mh_request *r, const char *path)
+{
+    if (path == nullptr || path[0] != '/') return -1;
+    // Escaped first so that the one normaliser resolves the dot segments
+    // without decoding what was already decoded ('%' stays '%').
+    thread_local std::string normal;
+    if (http::normalize_path(escape_path(path), normal).status) return -1;
+    r->path = r->pool.strdup(normal);
+    return 0;
+}
+
+void set_request_query(mh_request *r, const char *q) { r->query = q ? r->pool.strdup(q) : nullptr; }
+const char *path_info(const mh_request *r) { return r->path_info; }
+const char *vhost_request_server_name(const mh_request *r) { return request_server_name(*r); }
+int vhost_request_server_port(const mh_request *r) { return request_server_port(*r); }
+
+int accept_path_info(const mh_request *r)
+{
+    const auto &a = (r->dir ? r->dir->core : r->server->root_dir).accept_path_info;
+    return a ? *a : MH_PATH_INFO_DEFAULT;
+}
 const char *document_root(const mh_request *r) { return r->server->core.document_root.c_str(); }
 
 void set_context_info(mh_request *r, const char *prefix, const char *root)
@@ -73,7 +98,7 @@ const char *mime_type(const mh_request *r, const char *name)
                 if (http::iequals(it->first, ext)) return it->second.c_str();
         }
     }
-    const std::string *t = r->server->core.mime.lookup(f);
+    const std::string *t = r->server->main_server->core.mime.lookup(f);
     return t ? t->c_str() : nullptr;
 }
 
@@ -150,6 +175,12 @@ void fill_request(mh_api &a)
     a.handler_name = handler_name;
     a.filename = filename;
     a.set_filename = set_filename;
+    a.set_request_path = set_request_path;
+    a.set_request_query = set_request_query;
+    a.path_info = path_info;
+    a.request_server_name = vhost_request_server_name;
+    a.request_server_port = vhost_request_server_port;
+    a.accept_path_info = accept_path_info;
     a.document_root = document_root;
     a.set_context_info = set_context_info;
     a.context_document_root = context_document_root;

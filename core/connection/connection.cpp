@@ -232,7 +232,7 @@ Connection::Next Connection::on_preread()
 {
     uint64_t need = parser_.head().content_length;
     int64_t now = monotonic_ms();
-    deadline_ = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(server_.core.timeout) * 1000);
+    deadline_ = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(request_.server->core.timeout) * 1000);
     // Past the deadline too: the worker's read_body answers the 408.
     if (eof_ || aborted_ || parser_.buffered_input() + parser_.body_received() >= need || now >= deadline_) {
         state_ = State::NeedWorker;
@@ -296,10 +296,10 @@ Connection::Next Connection::on_head()
             return std::nullopt;
         }
         set_state(MH_WORKER_KEEPALIVE);
-        deadline_ = std::min(deadline_, now + int64_t(server_.core.keep_alive_timeout_ms));
+        deadline_ = std::min(deadline_, now + int64_t(request_.server->core.keep_alive_timeout_ms));
     } else {
         set_state(MH_WORKER_READ);
-        deadline_ = std::min(head_deadline_.at_ms, last_read_ms_ + int64_t(server_.core.timeout) * 1000);
+        deadline_ = std::min(head_deadline_.at_ms, last_read_ms_ + int64_t(request_.server->core.timeout) * 1000);
     }
     if (now >= deadline_ && !handed_over_) {
         if (idle) state_ = State::Closed;
@@ -419,7 +419,7 @@ Connection::Next Connection::on_flush()
             return std::nullopt;
         }
         if (f == OutputQueue::Flush::Again) {
-            if (sent || deadline_ == INT64_MAX) deadline_ = now + int64_t(server_.core.timeout) * 1000;
+            if (sent || deadline_ == INT64_MAX) deadline_ = now + int64_t(request_.server->core.timeout) * 1000;
             if (now >= deadline_) {  // the client stopped reading
                 aborted_ = true;
                 out_.clear();
@@ -431,7 +431,7 @@ Connection::Next Connection::on_flush()
     }
     state_ = after_flush_;
     after_flush_ = State::Head;
-    if (state_ == State::Head) deadline_ = now + int64_t(server_.core.keep_alive_timeout_ms);
+    if (state_ == State::Head) deadline_ = now + int64_t(request_.server->core.keep_alive_timeout_ms);
     if (state_ == State::Linger) {
         set_state(MH_WORKER_CLOSING);
         if (!transport_->shutdown_write()) state_ = State::Closed;
@@ -460,7 +460,7 @@ Connection::Next Connection::on_discard()
         case http::RequestParser::Event::End:
             r.body_done = true;
             state_ = State::Head;
-            deadline_ = monotonic_ms() + int64_t(server_.core.keep_alive_timeout_ms);
+            deadline_ = monotonic_ms() + int64_t(request_.server->core.keep_alive_timeout_ms);
             return std::nullopt;
         case http::RequestParser::Event::NeedMore:
             break;
@@ -468,7 +468,7 @@ Connection::Next Connection::on_discard()
             return close_or_linger(true), std::nullopt;
         }
         int64_t now = monotonic_ms();
-        deadline_ = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(server_.core.timeout) * 1000);
+        deadline_ = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(request_.server->core.timeout) * 1000);
         if (now >= deadline_) return close_or_linger(true), std::nullopt;
         if (!expect_data_) return Want::Read;
         Read got = read_some(&body_deadline_);
@@ -564,13 +564,13 @@ bool Connection::wait(Want w, int64_t deadline, bool idle)
 
 bool Connection::flush_blocking()
 {
-    int64_t deadline = monotonic_ms() + int64_t(server_.core.timeout) * 1000;
+    int64_t deadline = monotonic_ms() + int64_t(request_.server->core.timeout) * 1000;
     for (;;) {
         uint64_t sent = 0;
         OutputQueue::Flush f = out_.flush(*transport_, sent);
         if (slot_ && sent) slot_->conn_bytes.fetch_add(sent, std::memory_order_relaxed);
         if (f == OutputQueue::Flush::Done) return true;
-        if (sent) deadline = monotonic_ms() + int64_t(server_.core.timeout) * 1000;
+        if (sent) deadline = monotonic_ms() + int64_t(request_.server->core.timeout) * 1000;
         if (f == OutputQueue::Flush::Error || !wait(Want::Write, deadline, false)) {
             aborted_ = true;
             out_.clear();
@@ -597,7 +597,7 @@ bool Connection::send(std::string_view bytes)
     if (aborted_) return false;
     if (blocking_ && bytes.size() >= kDirectWrite) {
         // A large body goes out with what is queued, in one writev, uncopied.
-        int64_t deadline = monotonic_ms() + int64_t(server_.core.timeout) * 1000;
+        int64_t deadline = monotonic_ms() + int64_t(request_.server->core.timeout) * 1000;
         while (!bytes.empty()) {
             size_t took = 0;
             uint64_t sent = 0;
@@ -605,7 +605,7 @@ bool Connection::send(std::string_view bytes)
             if (slot_ && sent) slot_->conn_bytes.fetch_add(sent, std::memory_order_relaxed);
             bytes.remove_prefix(took);
             if (f == OutputQueue::Flush::Done) continue;
-            if (sent) deadline = monotonic_ms() + int64_t(server_.core.timeout) * 1000;
+            if (sent) deadline = monotonic_ms() + int64_t(request_.server->core.timeout) * 1000;
             if (f == OutputQueue::Flush::Error || !wait(Want::Write, deadline, false)) {
                 aborted_ = true;
                 out_.clear();
@@ -709,7 +709,7 @@ long Connection::read_body(mh_request &r, char *buf, size_t n)
                 if (got == Read::Failed) aborted_ = true;
                 continue;
             }
-            int64_t deadline = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(server_.core.timeout) * 1000);
+            int64_t deadline = std::min(body_deadline_.at_ms, last_read_ms_ + int64_t(request_.server->core.timeout) * 1000);
             if (wait(Want::Read, deadline, false)) continue;
             r.status = 408;
             r.body_failed = true;

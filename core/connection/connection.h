@@ -125,7 +125,7 @@ private:
     Want wait_for_head(bool idle);
 
     int fd_;
-    mh_server &server_;
+    mh_server &server_;  // the main server; Timeout and KeepAliveTimeout are the request's vhost's
     mh_slot *slot_;
     const volatile int *stopping_;
     SocketTransport socket_;

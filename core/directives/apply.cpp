@@ -7,8 +7,10 @@
 #include <string>
 #include <unordered_map>
 
+#include "logging.h"
 #include "server.h"
 #include "util/regex.h"
+#include "vhost/vhost_config.h"
 
 namespace mh {
 namespace {
@@ -48,7 +50,7 @@ const char *arity_error(mh_args_how how, size_t n)
 
 class Applier {
 public:
-    explicit Applier(mh_server &s) : s_(s)
+    explicit Applier(mh_server &s) : s_(s), cur_(&s)
     {
         // Core first, then modules in load order: the first definition wins.
         for (size_t m = 0; m < s.modules.size(); ++m) {
@@ -60,8 +62,31 @@ public:
     void apply(const std::vector<config::Node> &nodes, Section *section)
     {
         for (const config::Node &n : nodes) {
-            if (n.is_section) open_section(n, section);
+            if (n.is_section && strcasecmp(n.name.c_str(), "VirtualHost") == 0) defer_vhost(n, section);
+            else if (n.is_section) open_section(n, section);
             else run(n, section);
+        }
+    }
+
+    // Each <VirtualHost>, once the main server is complete: it starts from
+    // everything the main server sets, wherever in the file.
+    void apply_vhosts()
+    {
+        for (const config::Node *n : vhost_nodes_) {
+            std::unique_ptr<mh_server> v = vhost::start(s_);
+            v->vhost_origin = n->origin;
+            std::string err = vhost::parse_addresses(n->args, s_.core.server_port, v->vhost_addresses, [](const std::string &m) {
+                log::server_error("core", MH_LOG_WARNING, 0, "%s", m.c_str());
+            });
+            if (!err.empty()) fail(*n, err);
+            cur_ = v.get();
+            own_ = vhost::Own{};
+            own_.dir.assign(s_.modules.size(), nullptr);
+            own_.server.assign(s_.modules.size(), false);
+            apply(n->children, nullptr);
+            vhost::finish(*v, own_);
+            cur_ = &s_;
+            s_.vhosts.push_back(std::move(v));
         }
     }
 
@@ -69,6 +94,14 @@ private:
     [[noreturn]] void fail(const config::Node &n, const std::string &msg)
     {
         throw config::Error(msg, n.origin);
+    }
+
+    void defer_vhost(const config::Node &n, Section *section)
+    {
+        if (section) fail(n, "<VirtualHost> cannot occur within " + section->name() + " section");
+        if (cur_ != &s_) fail(n, "<VirtualHost> cannot occur within <VirtualHost> section");
+        if (n.args.empty()) fail(n, "<VirtualHost> directive requires additional arguments");
+        vhost_nodes_.push_back(&n);
     }
 
     // The core's sections: what kind, whether a regex by name (*Match).
@@ -113,7 +146,7 @@ private:
         Section sec;
         sec.kind = type->kind;
         sec.origin = n.origin;
-        sec.id = static_cast<int>(s_.sections.size());
+        sec.id = static_cast<int>(cur_->sections.size());
         sec.parent = files_in_directory ? outer->id : -1;
         sec.path = n.args.back();
         if (regex) {
@@ -129,15 +162,15 @@ private:
             fail(n, "<Location> takes a URL path starting with '/'");
         }
         sec.module_configs.assign(s_.modules.size(), nullptr);
-        s_.sections.push_back(std::move(sec));
+        cur_->sections.push_back(std::move(sec));
         // The deque keeps the section where it is while nested ones are added.
-        apply(n.children, &s_.sections.back());
+        apply(n.children, &cur_->sections.back());
     }
 
     // A module's container: opened, its body applied in the same scope, closed.
     void module_section(const config::Node &n, const CommandRef &ref, Section *section)
     {
-        check_where(n, *ref.command, section, "<" + n.name + ">");
+        check_where(n, ref, section, "<" + n.name + ">");
         mh_cmd_parms parms = parms_for(n, ref, section);
         void *dir = dir_config_of(ref.module, section);
         std::vector<const char *> argv;
@@ -148,11 +181,15 @@ private:
         if (const char *err = ref.command->set(&parms, dir, -1, nullptr)) fail(n, err);
     }
 
-    void check_where(const config::Node &n, const mh_command &c, Section *section, const std::string &name)
+    void check_where(const config::Node &n, const CommandRef &ref, Section *section, const std::string &name)
     {
+        const mh_command &c = *ref.command;
         if (section && !(c.where & MH_WHERE_DIR))
             fail(n, name + " not allowed in <" + section->name().substr(1) + " context");
         if (!section && !(c.where & MH_WHERE_SERVER)) fail(n, name + " not allowed here");
+        // Process-wide settings, and every MPM directive, belong to the main server.
+        if (cur_ != &s_ && ((c.where & MH_WHERE_NOT_IN_VHOST) || s_.modules[ref.module].desc->mpm))
+            fail(n, name + " cannot occur within <VirtualHost> section");
     }
 
     mh_cmd_parms parms_for(const config::Node &n, const CommandRef &ref, Section *section)
@@ -164,16 +201,33 @@ private:
         parms.line = n.origin ? n.origin->line : 0;
         parms.data = ref.command->data;
         parms.pool = &s_.pool;
-        parms.server = &s_;
-        parms.server_config = ref.module == 0 ? static_cast<void *>(&s_) : s_.modules[ref.module].server_config;
+        parms.server = cur_;
+        parms.server_config = ref.module == 0 ? static_cast<void *>(cur_) : server_config_of(ref.module);
         parms.section = section ? s_.pool.strdup(section->path) : nullptr;
         return parms;
     }
 
+    // In a vhost, a module's first directive gives it a server config of
+    // its own (Apache's ap_set_config_vectors), merged at the vhost's end.
+    void *server_config_of(int m)
+    {
+        if (cur_ != &s_ && !own_.server[m]) {
+            own_.server[m] = true;
+            if (auto create = s_.modules[m].desc->create_server_config)
+                cur_->modules[m].server_config = create(&s_.pool);
+        }
+        return cur_->modules[m].server_config;
+    }
+
     void *dir_config_of(int m, Section *section)
     {
-        if (m == 0) return section ? &section->core : &s_.root_dir;
+        if (m == 0) return section ? &section->core : &cur_->root_dir;
         const mh_module *desc = s_.modules[m].desc;
+        if (section == nullptr && cur_ != &s_) {
+            // A vhost's own top-level config, merged over the main server's at its end.
+            if (own_.dir[m] == nullptr && desc->create_dir_config) own_.dir[m] = desc->create_dir_config(&s_.pool, nullptr);
+            return own_.dir[m] ? own_.dir[m] : cur_->root_module_dir[m];
+        }
         if (section == nullptr) return s_.root_module_dir[m];
         void *&slot = section->module_configs[m];
         // Created lazily, as Apache does: a section without this module's
@@ -193,7 +247,7 @@ private:
         const CommandRef ref = it->second;
         const mh_command &c = *ref.command;
         if (c.args_how == MH_SECTION) fail(n, n.name + " is a section: <" + n.name.substr(1) + " ...>");
-        check_where(n, c, section, n.name);
+        check_where(n, ref, section, n.name);
 
         std::vector<const char *> argv;
         std::vector<std::string> flag_value;
@@ -230,7 +284,10 @@ private:
         }
     }
 
-    mh_server &s_;
+    mh_server &s_;     // the main server: the pool, the modules
+    mh_server *cur_;   // where directives go: the main server or a vhost
+    vhost::Own own_;   // what the vhost being applied created itself
+    std::vector<const config::Node *> vhost_nodes_;
     std::unordered_map<std::string, CommandRef> table_;
 };
 
@@ -238,8 +295,10 @@ private:
 
 void apply_config(mh_server &s, const std::vector<config::Node> &nodes)
 {
-    Applier(s).apply(nodes, nullptr);
+    Applier a(s);
+    a.apply(nodes, nullptr);
     sort_sections(s.sections);
+    a.apply_vhosts();
 }
 
 }  // namespace mh

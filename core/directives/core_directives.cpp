@@ -1,6 +1,7 @@
 // The core's directives, as a command table like any module's. Setters get
 // the mh_server as server_config and the scope's CoreDirConfig as dir_config.
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "log/error_log.h"
 #include "logging.h"
 #include "server.h"
+#include "vhost/host_match.h"
 
 namespace mh {
 namespace {
@@ -125,6 +127,24 @@ const char *set_server_name(const mh_cmd_parms *cmd, void *, int, const char *co
         n.resize(colon);
     }
     s.core.server_name = n;
+    return nullptr;
+}
+
+// Names a <VirtualHost> also answers to; * and ? match as in a shell.
+const char *add_server_alias(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    mh_server &s = server_of(cmd);
+    if (!s.is_virtual()) return "ServerAlias only used in <VirtualHost>";
+    (vhost::has_wildcard(argv[0]) ? s.wild_aliases : s.server_aliases).emplace_back(argv[0]);
+    return nullptr;
+}
+
+const char *set_use_canonical_name(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    if (strcasecmp(argv[0], "on") == 0) dir_of(d).use_canonical_name = CanonicalName::On;
+    else if (strcasecmp(argv[0], "off") == 0) dir_of(d).use_canonical_name = CanonicalName::Off;
+    else if (strcasecmp(argv[0], "dns") == 0) dir_of(d).use_canonical_name = CanonicalName::Dns;
+    else return "parameter must be 'on', 'off', or 'dns'";
     return nullptr;
 }
 
@@ -266,11 +286,12 @@ unsigned option_bit(const char *name, bool &known)
     if (strcasecmp(name, "Indexes") == 0) return MH_OPT_INDEXES;
     if (strcasecmp(name, "FollowSymLinks") == 0) return MH_OPT_FOLLOW_SYMLINKS;
     if (strcasecmp(name, "SymLinksIfOwnerMatch") == 0) return MH_OPT_SYMLINKS_IF_OWNER_MATCH;
-    // Apache's All: everything but MultiViews (Indexes, FollowSymLinks, ...).
-    if (strcasecmp(name, "All") == 0) return MH_OPT_INDEXES | MH_OPT_FOLLOW_SYMLINKS;
+    if (strcasecmp(name, "ExecCGI") == 0) return MH_OPT_EXECCGI;
+    // Apache's All: everything but MultiViews (Indexes, FollowSymLinks, ExecCGI, ...).
+    if (strcasecmp(name, "All") == 0) return MH_OPT_INDEXES | MH_OPT_FOLLOW_SYMLINKS | MH_OPT_EXECCGI;
     // Accepted so that Apache configs read, but nothing here acts on them.
-    if (strcasecmp(name, "MultiViews") == 0 || strcasecmp(name, "ExecCGI") == 0 ||
-        strcasecmp(name, "Includes") == 0 || strcasecmp(name, "IncludesNOEXEC") == 0)
+    if (strcasecmp(name, "MultiViews") == 0 || strcasecmp(name, "Includes") == 0 ||
+        strcasecmp(name, "IncludesNOEXEC") == 0)
         return 0;
     known = false;
     return 0;
@@ -396,27 +417,94 @@ const char *set_auth_name(const mh_cmd_parms *, void *d, int, const char *const 
     return nullptr;
 }
 
+const char *set_accept_path_info(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    if (strcasecmp(argv[0], "on") == 0) dir_of(d).accept_path_info = MH_PATH_INFO_ACCEPT;
+    else if (strcasecmp(argv[0], "off") == 0) dir_of(d).accept_path_info = MH_PATH_INFO_REJECT;
+    else if (strcasecmp(argv[0], "default") == 0) dir_of(d).accept_path_info = MH_PATH_INFO_DEFAULT;
+    else return "AcceptPathInfo must be set to on, off or default";
+    return nullptr;
+}
+
 const char *ignore_with_value(const mh_cmd_parms *, void *, int, const char *const *) { return nullptr; }
+
+const char *set_trace_enable(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    TraceEnable &t = server_of(cmd).core.trace_enable;
+    if (strcasecmp(argv[0], "on") == 0) t = TraceEnable::On;
+    else if (strcasecmp(argv[0], "off") == 0) t = TraceEnable::Off;
+    else if (strcasecmp(argv[0], "extended") == 0) t = TraceEnable::Extended;
+    else return "TraceEnable must be one of 'on', 'off', or 'extended'";
+    return nullptr;
+}
+
+// AddDefaultCharset On (iso-8859-1, Apache's default name) | Off | a charset.
+const char *set_add_default_charset(const mh_cmd_parms *, void *d, int, const char *const *argv)
+{
+    auto &c = dir_of(d).add_default_charset;
+    if (strcasecmp(argv[0], "Off") == 0) c = "";
+    else if (strcasecmp(argv[0], "On") == 0) c = "iso-8859-1";
+    else c = argv[0];
+    return nullptr;
+}
+
+// Only Off: no name is ever looked up here (logs and Require host use addresses).
+const char *set_hostname_lookups(const mh_cmd_parms *, void *, int, const char *const *argv)
+{
+    if (strcasecmp(argv[0], "Off") == 0) return nullptr;
+    if (strcasecmp(argv[0], "On") == 0 || strcasecmp(argv[0], "Double") == 0)
+        return "HostnameLookups On and Double are not supported: client addresses are logged as numbers; use "
+               "HostnameLookups Off";
+    return "parameter must be 'on', 'off', or 'double'";
+}
+
+const char *set_default_runtime_dir(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
+{
+    std::string dir = absolute(cmd, argv[0]);
+    struct stat st;
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return error(cmd, "DefaultRuntimeDir must be a valid directory, absolute or relative to ServerRoot");
+    server_of(cmd).core.default_runtime_dir = dir;
+    return nullptr;
+}
+
+// Mutex mechanism [default|mutex-name] ... [OmitPID]: nothing here takes a
+// cross-process lock (each MPM's listeners need none), so any is accepted.
+const char *set_mutex(const mh_cmd_parms *, void *, int, const char *const *argv)
+{
+    if (config::split_words(argv[0]).empty()) return "Mutex requires at least a mechanism argument";
+    return nullptr;
+}
 
 using CF = CoreServerConfig;
 using LM = http::Limits;
 constexpr unsigned S = MH_WHERE_SERVER;
+constexpr unsigned G = MH_WHERE_SERVER | MH_WHERE_NOT_IN_VHOST;  // process-wide: not in <VirtualHost>
 constexpr unsigned A = MH_WHERE_ANY;
 
 }  // namespace
 
 const mh_command core_commands[] = {
-    {"ServerRoot", already_done, 0, S, MH_TAKE1, "a directory"},
-    {"LoadModule", already_done, 0, S, MH_TAKE2, "a module name and the name of a shared object file to load it from"},
+    {"ServerRoot", already_done, 0, G, MH_TAKE1, "a directory"},
+    {"LoadModule", already_done, 0, G, MH_TAKE2, "a module name and the name of a shared object file to load it from"},
     {"Define", already_done, 0, S, MH_TAKE12, "a name and an optional value"},
     {"UnDefine", already_done, 0, S, MH_TAKE1, "a name"},
-    {"Listen", set_listen, 0, S, MH_TAKE12, "a port number or a numeric IP address and a port number, and an optional protocol"},
-    {"ListenBacklog", set_server_int<&CF::listen_backlog, 1, 65535>, 0, S, MH_TAKE1, "maximum length of the queue of pending connections, as used by listen(2)"},
+    {"Listen", set_listen, 0, G, MH_TAKE12, "a port number or a numeric IP address and a port number, and an optional protocol"},
+    {"ListenBacklog", set_server_int<&CF::listen_backlog, 1, 65535>, 0, G, MH_TAKE1, "maximum length of the queue of pending connections, as used by listen(2)"},
     {"ServerName", set_server_name, 0, S, MH_TAKE1, "the hostname and port of the server"},
+    {"ServerAlias", add_server_alias, 0, S, MH_ITERATE, "a name or names alternatively used to access the server"},
+    {"UseCanonicalName", set_use_canonical_name, 0, A, MH_TAKE1, "How to work out the ServerName : Port when constructing URLs"},
     {"ServerAdmin", set_server_string<&CF::server_admin>, 0, S, MH_TAKE1, "The email address of the server administrator"},
-    {"ServerTokens", set_server_tokens, 0, S, MH_TAKE1, "'Full', 'OS', 'Minor', 'Minimal', 'Major', 'Prod'"},
+    {"ServerTokens", set_server_tokens, 0, G, MH_TAKE1, "'Full', 'OS', 'Minor', 'Minimal', 'Major', 'Prod'"},
     {"ServerSignature", set_server_signature, 0, A, MH_TAKE1, "En-/disable server signature (on|off|email)"},
-    {"HostnameLookups", ignore_with_value, 0, A, MH_FLAG, "never done: addresses are logged as numbers"},
+    {"HostnameLookups", set_hostname_lookups, 0, A, MH_TAKE1, "\"on\" to enable, \"off\" to disable reverse DNS lookups, or \"double\" to enable double-reverse DNS lookups"},
+    {"TraceEnable", set_trace_enable, 0, S, MH_TAKE1, "'on' (default), 'off' or 'extended' to trace request body content"},
+    {"AddDefaultCharset", set_add_default_charset, 0, A, MH_TAKE1, "The name of the default charset to add to any Content-Type without one or 'Off' to disable"},
+    {"DefaultRuntimeDir", set_default_runtime_dir, 0, G, MH_TAKE1, "Common directory for run-time files (shared memory, locks, etc.)"},
+    {"Mutex", set_mutex, 0, G, MH_RAW_ARGS, "mutex (or \"default\") and mechanism"},
+    {"AccessFileName", ignore_with_value, 0, S, MH_ITERATE, "Name(s) of per-directory config files (never read here)"},
+    {"EnableSendfile", ignore_with_value, 0, A, MH_FLAG, "Controls whether sendfile may be used to transmit files"},
+    {"EnableMMAP", ignore_with_value, 0, A, MH_FLAG, "Controls whether memory-mapping may be used to read files"},
     {"DocumentRoot", set_server_path<&CF::document_root>, 0, S, MH_TAKE1, "the root directory of the document tree"},
     {"DirectoryIndex", set_directory_index, 0, A, MH_TAKE_ARGV, "a list of file names"},
     {"ErrorLog", set_error_log, 0, S, MH_TAKE1, "the filename of the error log"},
@@ -424,33 +512,34 @@ const mh_command core_commands[] = {
     {"LogFormat", set_log_format, 0, S, MH_TAKE12, "a log format string (see docs) and an optional format name"},
     {"CustomLog", set_custom_log, 0, S, MH_TAKE23, "a file name, a custom log format string or format name"},
     {"TransferLog", set_transfer_log, 0, S, MH_TAKE1, "the filename of the access log"},
-    {"PidFile", set_server_path<&CF::pid_file>, 0, S, MH_TAKE1, "a file for the master's process id"},
-    {"User", set_server_string<&CF::user>, 0, S, MH_TAKE1, "effective user id for this server"},
-    {"Group", set_server_string<&CF::group>, 0, S, MH_TAKE1, "effective group id for this server"},
+    {"PidFile", set_server_path<&CF::pid_file>, 0, G, MH_TAKE1, "a file for the master's process id"},
+    {"User", set_server_string<&CF::user>, 0, G, MH_TAKE1, "effective user id for this server"},
+    {"Group", set_server_string<&CF::group>, 0, G, MH_TAKE1, "effective group id for this server"},
     {"Timeout", set_server_int<&CF::timeout, 1, 86400>, 0, S, MH_TAKE1, "timeout duration (sec)"},
     {"KeepAlive", set_keep_alive, 0, S, MH_FLAG, "enable or disable persistent connections"},
     {"MaxKeepAliveRequests", set_server_int<&CF::max_keep_alive_requests, 0, 1 << 30>, 0, S, MH_TAKE1, "maximum number of requests a persistent connection may serve (0 = unlimited)"},
     {"KeepAliveTimeout", set_keep_alive_timeout, 0, S, MH_TAKE1, "keep-alive timeout duration (sec, or ms with 'ms')"},
-    {"LimitRequestLine", set_limit<&LM::request_line, 1, 1 << 24>, 0, S, MH_TAKE1, "limit on maximum size of an HTTP request line"},
-    {"LimitRequestFieldSize", set_limit<&LM::field_size, 1, 1 << 24>, 0, S, MH_TAKE1, "limit on maximum size of an HTTP request header field"},
-    {"LimitRequestFields", set_limit<&LM::fields, 1, 100000>, 0, S, MH_TAKE1, "limit on max number of header fields in a request message"},
+    {"LimitRequestLine", set_limit<&LM::request_line, 1, 1 << 24>, 0, G, MH_TAKE1, "limit on maximum size of an HTTP request line"},
+    {"LimitRequestFieldSize", set_limit<&LM::field_size, 1, 1 << 24>, 0, G, MH_TAKE1, "limit on maximum size of an HTTP request header field"},
+    {"LimitRequestFields", set_limit<&LM::fields, 1, 100000>, 0, G, MH_TAKE1, "limit on max number of header fields in a request message"},
     {"LimitRequestBody", set_limit_request_body, 0, A, MH_TAKE1, "limit (0 = unlimited) on max size of a request body"},
-    {"RequestReadTimeout", set_request_read_timeout, 0, S, MH_ITERATE, "header=seconds[-max][,MinRate=bytes/s] body=..."},
+    {"RequestReadTimeout", set_request_read_timeout, 0, G, MH_ITERATE, "header=seconds[-max][,MinRate=bytes/s] body=..."},
     {"SetOutputFilter", set_output_filter, 0, A, MH_TAKE1, "filters to be run, separated by ;"},
     {"AuthType", set_auth_type, 0, MH_WHERE_DIR, MH_TAKE1, "an HTTP authorization type (e.g., \"Basic\")"},
     {"AuthName", set_auth_name, 0, MH_WHERE_DIR, MH_TAKE1, "the authentication realm (e.g. \"Members Only\")"},
     {"SetHandler", set_handler, 0, A, MH_TAKE1, "a handler name that overrides any other configured handler"},
     {"AddType", add_type, 0, A, MH_ITERATE2, "a mime type followed by one or more file extensions"},
-    {"TypesConfig", set_server_path<&CF::types_config>, 0, S, MH_TAKE1, "the MIME types config file"},
+    {"TypesConfig", set_server_path<&CF::types_config>, 0, G, MH_TAKE1, "the MIME types config file"},
     {"Options", set_options, 0, A, MH_RAW_ARGS, "Set a number of attributes for a given directory"},
+    {"AcceptPathInfo", set_accept_path_info, 0, A, MH_TAKE1, "Set to on or off for PATH_INFO to be accepted by handlers, or default for the per-handler preference"},
     {"AllowOverride", set_allow_override, 0, A, MH_RAW_ARGS, "None: .htaccess files are not read"},
-    {"GracefulShutdownTimeout", set_server_int<&CF::graceful_shutdown_timeout, 0, 86400 * 365>, 0, S, MH_TAKE1, "maximum time in seconds to wait for children when stopping gracefully (0 = forever)"},
+    {"GracefulShutdownTimeout", set_server_int<&CF::graceful_shutdown_timeout, 0, 86400 * 365>, 0, G, MH_TAKE1, "maximum time in seconds to wait for children when stopping gracefully (0 = forever)"},
     MH_COMMAND_END,
 };
 
 const mh_module core_module = {
     MH_MODULE_MAGIC, MH_ABI_MAJOR, MH_ABI_MINOR, static_cast<uint32_t>(sizeof(mh_module)), "core.c",
-    MH_MODULE_NO_FLAGS, core_commands, nullptr, nullptr, nullptr, nullptr, nullptr,
+    MH_MODULE_NO_FLAGS, core_commands, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 
 }  // namespace mh

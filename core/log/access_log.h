@@ -27,7 +27,8 @@ struct RequestFacts {
     std::string_view path;             // %U (decoded path)
     std::string_view query;            // %q ("?" + query, or empty)
     std::string_view protocol;         // %H
-    std::string_view server_name;      // %v %V
+    std::string_view server_name;      // %V: the name the request used (UseCanonicalName)
+    std::string_view vhost;            // %v: the vhost's ServerName
     std::string_view filename;         // %f
     std::string_view handler;          // %R
     int original_status = 0;           // %s

@@ -49,14 +49,16 @@ void ErrorLog::use_stderr() {
 
 int ErrorLog::fd() { return g_fd.load(std::memory_order_acquire); }
 
-void ErrorLog::write(const ErrorLine &line) {
+void ErrorLog::write(const ErrorLine &line) { write_to(fd(), line); }
+
+void ErrorLog::write_to(int fd, const ErrorLine &line) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
     unsigned long tid =
         g_threaded.load(std::memory_order_relaxed) ? static_cast<unsigned long>(gettid()) : 0;
     std::string text = format_error_line(line, now, getpid(), tid);
     // Nowhere to report a failure to the error log itself.
-    (void)detail::write_all(fd(), text.data(), text.size());
+    (void)detail::write_all(fd, text.data(), text.size());
 }
 
 void ErrorLog::set_threaded(bool threaded) { g_threaded.store(threaded, std::memory_order_relaxed); }

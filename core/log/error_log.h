@@ -39,6 +39,8 @@ public:
     static int fd();
     // Writes one formatted line in a single write(2).
     static void write(const ErrorLine &line);
+    // The same to another descriptor (a <VirtualHost>'s own ErrorLog).
+    static void write_to(int fd, const ErrorLine &line);
     // Marks the process as threaded: lines then carry ":tid N".
     static void set_threaded(bool threaded);
 };

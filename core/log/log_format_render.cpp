@@ -142,7 +142,7 @@ void append_item(std::string &out, const Item &it, const RequestFacts &f) {
         break;
     case Kind::remote_user: append_value(out, f.remote_user); break;
     case Kind::url_path: append_value(out, f.path); break;
-    case Kind::vhost: append_value(out, f.server_name); break;
+    case Kind::vhost: append_value(out, f.vhost); break;
     case Kind::server_name: append_value(out, f.server_name); break;
     case Kind::conn_status: out.push_back(f.connection_status); break;
     case Kind::bytes_in: append_number(out, f.bytes_in); break;

@@ -1,5 +1,7 @@
 #include "master/startup.h"
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -10,14 +12,33 @@
 
 namespace mh::startup {
 
+namespace {
+
+std::string error_log_failure(int err, const std::string &path)
+{
+    return std::string("(") + std::to_string(err) + ")" + strerror(err) +
+           ": AH00091: modhttpd: could not open error log file " + path + ".";
+}
+
+}  // namespace
+
 bool open_error_log(mh_server &s, std::string &error)
 {
     if (int err = log::ErrorLog::open(s.core.error_log); err != 0) {
-        error = std::string("(") + std::to_string(err) + ")" + strerror(err) + ": AH00091: modhttpd: could not open error log file " +
-                s.core.error_log + ".";
+        error = error_log_failure(err, s.core.error_log);
         return false;
     }
     log::set_levels(s.core.log_level, s.core.module_log_levels);
+    // A vhost's own ErrorLog: a file of its own, kept open by its mh_server
+    // (and so closed with its generation); forked children keep it.
+    for (const std::unique_ptr<mh_server> &v : s.vhosts) {
+        if (v->core.error_log == s.core.error_log || v->error_log_fd >= 0) continue;
+        v->error_log_fd = ::open(v->core.error_log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (v->error_log_fd < 0) {
+            error = error_log_failure(errno, v->core.error_log);
+            return false;
+        }
+    }
     return true;
 }
 
@@ -32,6 +53,9 @@ bool bind_listeners(mh_server &s, std::string &error)
 
 bool open_access_logs(mh_server &s, std::string &error)
 {
+    // A vhost without CustomLog writes to the main server's logs.
+    for (const std::unique_ptr<mh_server> &v : s.vhosts)
+        if (!v->core.custom_logs.empty() && !open_access_logs(*v, error)) return false;
     s.access_logs.clear();
     for (const CustomLog &c : s.core.custom_logs) {
         auto file = log::AccessLogFile::open(c.path);

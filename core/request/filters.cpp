@@ -16,7 +16,7 @@ bool nonblocking(const mh_request &r)
 
 int add(mh_request &r, std::string_view name, void *ctx)
 {
-    const OutputFilterDef *def = r.server->output_filter(name);
+    const OutputFilterDef *def = r.server->main_server->output_filter(name);
     if (def == nullptr) return -1;
     auto *f = static_cast<mh_filter *>(r.pool.alloc(sizeof(mh_filter)));
     *f = mh_filter{def, ctx, &r, false};

@@ -7,10 +7,15 @@
 #include "http/uri_path.h"
 #include "logging.h"
 #include "request/filters.h"
+#include "request/path_info.h"
 #include "request/request_log.h"
 #include "request/response.h"
+#include "request/trace.h"
 #include "scoreboard.h"
 #include "server.h"
+#include "server_identity.h"
+#include "vhost/host_match.h"
+#include "vhost/vhost_table.h"
 
 namespace mh::pipeline {
 namespace {
@@ -29,6 +34,17 @@ std::string_view host_without_port(std::string_view host)
 }
 
 bool is_http_status(int rv) { return rv >= 100 && rv <= 599; }
+
+// The request's server (Apache's two steps): the connection's local address
+// picks the vhosts that may answer, `host` ("" for none) one of them.
+mh_server *choose_server(mh_request &r, std::string_view host)
+{
+    mh_server &main = *r.server->main_server;
+    if (main.vhosts.empty() || !main.vhost_table) return &main;
+    Connection &c = *r.conn;
+    const VhostTable::Chain *chain = main.vhost_table->for_address(c.local_ip(), c.local_port());
+    return chain ? VhostTable::for_host(*chain, host, c.local_port()) : &main;
+}
 
 // The request continues with its error response (the ErrorResponse stage).
 void fail(mh_request &r, int status)
@@ -146,7 +162,7 @@ void after_handler(mh_request &r, int rv)
 Progress run(mh_request &r, bool on_loop, Stage until)
 {
     mh_server &s = *r.server;
-    Hooks &h = s.hooks;
+    Hooks &h = s.main_server->hooks;  // hooks are process-wide; settings are the vhost's
     while (r.stage != until && r.stage != Stage::Done) {
         Outcome o{false, MH_OK};
         switch (r.stage) {
@@ -169,6 +185,15 @@ Progress run(mh_request &r, bool on_loop, Stage until)
             else fail(r, o.rv);
             break;
         case Stage::Walk:
+            // Apache answers TRACE in map_to_storage, before the walk.
+            if (trace::is_trace(r)) {
+                if (on_loop && trace::reads_body(r) && !r.conn->body_buffered()) return Progress::NeedsWorker;
+                int rv = trace::answer(r);
+                if (rv == MH_DONE) response::finish(r), go(r, Stage::Log);
+                else fail(r, rv);
+                break;
+            }
+            path_info::split(r);
             r.dir = &s.dir_config_for(r.filename ? r.filename : "", r.path);
             if (r.dir->core.handler && !r.dir->core.handler->empty()) r.handler = r.dir->core.handler->c_str();
             go(r, Stage::HeaderParser);
@@ -302,9 +327,13 @@ void begin(mh_request &r)
     r.header_only = h.method == "HEAD";
     for (const http::Header &f : h.headers) r.headers_in.add(f.name.data(), f.value.data());  // NUL-terminated views
     std::string_view host = h.target_host.data() ? h.target_host : host_without_port(h.header("Host"));
-    r.hostname = r.pool.strdup(host);
+    // Apache's fix_hostname: lower case, no trailing dot; then the vhost,
+    // before post_read_request.
+    r.hostname = r.pool.strdup(vhost::normalize_host(host));
+    r.server = choose_server(r, r.hostname);
     if (mh_slot *slot = c.slot())
-        scoreboard::request_started(slot, r.request_line, c.client_text(), r.hostname, r.protocol, r.start_us);
+        scoreboard::request_started(slot, r.request_line, c.client_text(), server_hostname(*r.server), r.protocol,
+                                    r.start_us);
 
     std::string_view target = h.target_path.data() ? h.target_path : h.target;
     std::string_view raw_path, query;
@@ -328,6 +357,7 @@ void reject(mh_request &r, int status, const char *reason)
 {
     Connection &c = *r.conn;
     r.start_us = scoreboard::now_us();
+    r.server = choose_server(r, "");  // no usable Host: the address's default
     const http::RequestHead &h = c.parser().head();
     // Whatever of the head was understood goes to the log.
     if (!h.request_line.empty()) r.request_line = r.pool.strdup(h.request_line);
@@ -371,6 +401,7 @@ int internal_redirect(mh_request &r, const char *uri)
     r.content_type = nullptr;
     r.content_length = -1;
     r.filename = r.handler = nullptr;
+    r.path_info = "";
     r.context_prefix = r.context_root = nullptr;
     r.dir = nullptr;
     r.filters.clear();

@@ -11,6 +11,7 @@ void mh_request::reset()
     query = nullptr;
     hostname = "";
     filename = nullptr;
+    path_info = "";
     handler = nullptr;
     user = nullptr;
     headers_in.clear();

@@ -50,6 +50,7 @@ struct mh_request {
     const char *query = nullptr;     // raw, after '?'
     const char *hostname = "";       // from the target or Host, without port
     const char *filename = nullptr;  // set by translate_name
+    const char *path_info = "";     // what followed an existing file in filename (the walk)
     const char *context_prefix = nullptr;  // an Alias's URL prefix (set_context_info)
     const char *context_root = nullptr;    // and its directory, in place of DocumentRoot
     const char *handler = nullptr;   // SetHandler in force

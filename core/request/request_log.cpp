@@ -11,6 +11,7 @@
 #include "request/response.h"
 #include "scoreboard.h"
 #include "server.h"
+#include "server_identity.h"
 
 namespace mh {
 namespace {
@@ -36,6 +37,9 @@ const char *env(const void *ctx, std::string_view name)
 
 const char *note(const void *ctx, std::string_view name) { return static_cast<const mh_request *>(ctx)->notes.get(name); }
 
+// A vhost without CustomLog of its own logs to the main server's.
+mh_server &logs_of(mh_server &s) { return s.core.custom_logs.empty() ? *s.main_server : s; }
+
 void write_access_logs(mh_request &r, int64_t now)
 {
     Connection &c = *r.conn;
@@ -52,7 +56,8 @@ void write_access_logs(mh_request &r, int64_t now)
     std::string query = r.query ? std::string("?") + r.query : std::string();
     f.query = query;
     f.protocol = r.protocol;
-    f.server_name = r.hostname;
+    f.server_name = request_server_name(r);  // %V
+    f.vhost = server_hostname(*r.server);    // %v
     f.filename = r.filename ? r.filename : "";
     f.handler = r.handler ? r.handler : "";
     f.original_status = r.original_status ? r.original_status : r.status;
@@ -72,7 +77,7 @@ void write_access_logs(mh_request &r, int64_t now)
     f.header_ctx = &r;
 
     thread_local std::string line;
-    for (OpenCustomLog &log : r.server->access_logs) {
+    for (OpenCustomLog &log : logs_of(*r.server).access_logs) {
         line.clear();
         log.format.render(f, line);
         log.file->write_line(line);
@@ -84,7 +89,7 @@ void write_access_logs(mh_request &r, int64_t now)
 void log_access(mh_request &r)
 {
     if (mh_slot *slot = r.conn->slot()) slot->state.store(MH_WORKER_LOG, std::memory_order_relaxed);
-    if (!r.server->access_logs.empty()) write_access_logs(r, scoreboard::now_us());
+    if (!logs_of(*r.server).access_logs.empty()) write_access_logs(r, scoreboard::now_us());
 }
 
 void request_done(mh_request &r)

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "connection/connection.h"
@@ -108,6 +109,19 @@ bool headers_are_safe(mh_request &r)
     return true;
 }
 
+// AddDefaultCharset, as Apache's ap_make_content_type: text/plain and
+// text/html without a charset parameter get the configured one.
+void append_default_charset(std::string &head, const mh_request &r)
+{
+    const auto &charset = (r.dir ? r.dir->core : r.server->root_dir).add_default_charset;
+    if (!charset || charset->empty()) return;
+    std::string_view type = r.content_type;
+    if (strncasecmp(type.data(), "text/plain", 10) != 0 && strncasecmp(type.data(), "text/html", 9) != 0) return;
+    if (strcasestr(r.content_type, "charset=") != nullptr) return;
+    head += "; charset=";
+    head += *charset;
+}
+
 void append_headers(std::string &head, const mh_table &t)
 {
     for (const auto &[name, value] : t.entries) {
@@ -159,6 +173,7 @@ void send_headers(mh_request &r)
         if (r.content_type) {
             head += "Content-Type: ";
             head += r.content_type;
+            append_default_charset(head, r);
             head += "\r\n";
         }
         if (r.chunked) {

@@ -44,6 +44,13 @@ enum mh_log_level {
  * SymLinksIfOwnerMatch). A module that does not know the bit sees neither
  * FollowSymLinks nor this one: it refuses every link, the safe side. */
 #define MH_OPT_SYMLINKS_IF_OWNER_MATCH 0x4u
+/* 1.3: CGI scripts may run here (Apache's ExecCGI; mod_cgi reads it). */
+#define MH_OPT_EXECCGI 0x8u
+
+/* 1.3: AcceptPathInfo (api->accept_path_info). */
+#define MH_PATH_INFO_DEFAULT 0
+#define MH_PATH_INFO_ACCEPT 1
+#define MH_PATH_INFO_REJECT 2
 
 /* Worker states in the scoreboard; the value is mod_status's letter. */
 enum mh_worker_state {
@@ -432,7 +439,80 @@ struct mh_api {
     void (*set_context_info)(mh_request *r, const char *prefix, const char *root);
     const char *(*context_document_root)(const mh_request *r);  /* else DocumentRoot */
     const char *(*context_prefix)(const mh_request *r);         /* else "" */
+
+    /* ---- 1.3: ---------------------------------------------------------- */
+    /* [any thread] Timeout, in seconds: how long one network read or write
+     * may wait (Apache's server->timeout); ProxyTimeout's default. */
+    int (*server_timeout)(const mh_server *s);
+    /* [worker] The extra path after the file a URL names (Apache's
+     * r->path_info): for "/cgi-bin/env.sh/a/b" mapped onto the script
+     * env.sh, "/a/b"; "" when none. Known once the request is mapped. */
+    const char *(*path_info)(const mh_request *r);
+    /* [any thread] ServerAdmin, or "" when not set (CGI's SERVER_ADMIN). */
+    const char *(*server_admin)(const mh_server *s);
+    /* [worker] AcceptPathInfo in force: MH_PATH_INFO_DEFAULT (the handler
+     * decides: a file's refuses path_info with 404, a script's takes it),
+     * MH_PATH_INFO_ACCEPT (On) or MH_PATH_INFO_REJECT (Off). */
+    int (*accept_path_info)(const mh_request *r);
+    /* [any thread] The configuration's servers, as Apache's s->next: given
+     * the main server (post_config's, child_init's), its first
+     * <VirtualHost>; given a vhost, the next one in the file; NULL after the
+     * last. For a module that prepares something per server. */
+    mh_server *(*next_server)(const mh_server *s);
+    /* [worker] From translate_name: the URL-path the rest of the mapping
+     * sees (Apache's r->uri, which mod_rewrite's [PT] changes): the later
+     * translate_name hooks, the core's DocumentRoot map, the <Location>
+     * walk. Decoded, as request_path gives it; "." and ".." segments are
+     * resolved and repeated slashes merged. 0, or -1 (nothing changed)
+     * when `path` does not start with '/' or climbs above the root. */
+    int (*set_request_path)(mh_request *r, const char *path);
+    /* [worker] The query string, raw (what follows '?'), or NULL for none
+     * (Apache's r->args): what request_query gives from then on. */
+    void (*set_request_query)(mh_request *r, const char *query);
+    /* [worker] How the request names this server, under UseCanonicalName
+     * (Apache's ap_get_server_name/ap_get_server_port): SERVER_NAME and
+     * SERVER_PORT. Off (default): the Host the client sent, else the
+     * vhost's ServerName; the port it named, else the connection's. On:
+     * ServerName and its port (else the connection's). DNS: the address the
+     * client connected to. */
+    const char *(*request_server_name)(const mh_request *r);
+    int (*request_server_port)(const mh_request *r);
+    /* [worker] CGI (Apache's util_script: ap_add_common_vars and
+     * ap_add_cgi_vars). Sets in `env` every meta-variable of RFC 3875 and
+     * Apache's additions: HTTP_* from the request headers (a repeated one
+     * joined with ", "; Authorization, Proxy-Authorization and Proxy left
+     * out; a name with other characters than letters, digits and '-' not
+     * exported), CONTENT_TYPE, CONTENT_LENGTH, PATH, SERVER_SIGNATURE,
+     * SERVER_SOFTWARE, SERVER_NAME, SERVER_ADDR, SERVER_PORT, REMOTE_ADDR,
+     * REMOTE_PORT, DOCUMENT_ROOT, REQUEST_SCHEME, CONTEXT_PREFIX,
+     * CONTEXT_DOCUMENT_ROOT, SERVER_ADMIN, SCRIPT_FILENAME (the request's
+     * file), REMOTE_USER and AUTH_TYPE (when authenticated),
+     * GATEWAY_INTERFACE, SERVER_PROTOCOL, REQUEST_METHOD, QUERY_STRING,
+     * REQUEST_URI, SCRIPT_NAME, PATH_INFO and PATH_TRANSLATED (when there is
+     * path_info). Each replaces an entry of that name. Pass
+     * subprocess_env(r), as Apache does, to have them over SetEnvIf's. */
+    void (*add_cgi_vars)(mh_request *r, mh_table *env);
+    /* [worker] Reads a script's header block (Apache's
+     * ap_scan_script_header_err_core) through `getline`, which puts the
+     * next line in buf (NUL-terminated, its LF or CRLF optional; at most
+     * n - 1 bytes: a longer line is refused) and returns 1; 0 at the end
+     * of the output; or an HTTP status, having logged why (a timeout).
+     * Up to the blank line: Status sets the status (three digits,
+     * 200..599), Content-Type and Content-Length the response's own,
+     * Set-Cookie goes to err_headers_out, hop-by-hop headers
+     * (Transfer-Encoding, Connection...) nowhere, the rest to headers_out;
+     * a line starting with a blank continues the one before. Returns
+     * MH_OK; MH_SCRIPT_REDIRECT when a Location came and the status is 200
+     * (a local path, "/...": the caller serves it with internal_redirect;
+     * a URL: a 302); 500 on a malformed line (AH01221) or the end before
+     * the blank line (AH01215); or what getline returned. `who` names the
+     * script in the log lines. */
+    int (*scan_script_header)(mh_request *r, int (*getline)(void *data, char *buf, size_t n), void *data,
+                              const char *who);
 };
+
+/* scan_script_header's answer for a Location without a Status. */
+#define MH_SCRIPT_REDIRECT 1
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,8 @@
  *         NULL,                 // directives
  *         NULL, NULL, NULL,     // create_dir, merge_dir, create_server
  *         register_hooks,
- *         NULL                  // not an MPM
+ *         NULL,                 // not an MPM
+ *         NULL                  // merge_server_config (1.3)
  *     };
  *
  * Where each function runs is written next to it:
@@ -70,6 +71,10 @@ typedef enum mh_args_how {
 #define MH_WHERE_SERVER 0x1u /* main configuration, outside any section */
 #define MH_WHERE_DIR 0x2u    /* inside <Directory> and <Location> */
 #define MH_WHERE_ANY (MH_WHERE_SERVER | MH_WHERE_DIR)
+/* 1.3: with MH_WHERE_SERVER, refused inside <VirtualHost> ("X cannot
+ * occur within <VirtualHost> section"): a process-wide setting. An MPM's
+ * directives are refused there whether or not they carry it. */
+#define MH_WHERE_NOT_IN_VHOST 0x4u
 
 /* What the core tells a directive setter. Read-only; grows at the end. */
 typedef struct mh_cmd_parms {
@@ -148,6 +153,16 @@ struct mh_module {
 
     /* Non-NULL only in an MPM (see modhttpd/mpm.h). */
     const mh_mpm *mpm;
+
+    /* ---- 1.3 ---- */
+    /* [master] A <VirtualHost>'s server config over the main server's:
+     * `add` (the vhost's own, from create_server_config, holding what its
+     * directives set) overrides `base`. Called only when the vhost has a
+     * directive of this module; a vhost without one uses the main server's
+     * config object itself. Without this function a vhost that has one
+     * keeps its own fresh config, nothing inherited (Apache's rule when a
+     * module has no merge_server_config). Allocate from `pool` only. */
+    void *(*merge_server_config)(mh_pool *pool, const void *base, const void *add);
 };
 
 /* Fills magic, ABI version, struct size and source file. */
@@ -155,8 +170,16 @@ struct mh_module {
     MH_MODULE_MAGIC, MH_ABI_MAJOR, MH_ABI_MINOR,                           \
         (uint32_t)sizeof(mh_module), __FILE__
 
-/* Defines the one exported symbol. */
-#define MH_DECLARE_MODULE(symbol) MH_EXTERN_C MH_EXPORT const mh_module symbol
+/* Defines the one exported symbol. The descriptor grows at the end (1.3
+ * added merge_server_config): a positional initializer written for an older
+ * minor leaves the new members zero, which is what they mean, so GCC's and
+ * clang's "missing initializer" warning is silenced from here on. */
+#if defined(__GNUC__)
+#define MH_DESCRIPTOR_GROWS_ _Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")
+#else
+#define MH_DESCRIPTOR_GROWS_
+#endif
+#define MH_DECLARE_MODULE(symbol) MH_DESCRIPTOR_GROWS_ MH_EXTERN_C MH_EXPORT const mh_module symbol
 
 /* Ready-made setters for mh_command.set; `data` is the offsetof() of the
  * field in the dir config (or, with MH_WHERE_SERVER only, write your own

@@ -25,12 +25,19 @@
  *        event MPM's connections and for processes of two MPMs;
  *        construct_url; set_context_info, context_document_root,
  *        context_prefix.
+ *   1.3  mh_api.server_timeout; proxy scheme providers (modhttpd/proxy.h);
+ *        MH_OPT_EXECCGI; mh_api.path_info, server_admin,
+ *        accept_path_info and MH_PATH_INFO_*; virtual hosts:
+ *        mh_module.merge_server_config, MH_WHERE_NOT_IN_VHOST,
+ *        mh_api.next_server, request_server_name, request_server_port;
+ *        mh_api.set_request_path, set_request_query; CGI: mh_api.add_cgi_vars,
+ *        scan_script_header and MH_SCRIPT_REDIRECT.
  */
 #ifndef MODHTTPD_VERSION_H
 #define MODHTTPD_VERSION_H
 
 #define MH_ABI_MAJOR 1
-#define MH_ABI_MINOR 2
+#define MH_ABI_MINOR 3
 
 /* "MHD1": first field of every module descriptor. */
 #define MH_MODULE_MAGIC 0x4d484431u

@@ -51,6 +51,7 @@ extern const mh_command al_commands[];
 void *al_create_dir_config(mh_pool *p, const char *section);                 /* [master] */
 void *al_merge_dir_config(mh_pool *p, const void *base, const void *add);    /* [master] or [worker] */
 void *al_create_server_config(mh_pool *p);                                   /* [master] */
+void *al_merge_server_config(mh_pool *p, const void *base, const void *add); /* [master] */
 
 /* ---- alias_match.c ------------------------------------------------------ */
 /* Apache's alias_matches: how many characters of `uri` the prefix `fake`

@@ -189,6 +189,31 @@ void *al_create_server_config(mh_pool *p)
     return al_api->pcalloc(p, sizeof(al_server_config));
 }
 
+/* A copy of `add`'s rules followed by `base`'s (shared). */
+static al_rule *rules_then(mh_pool *p, const al_rule *add, al_rule *base)
+{
+    al_rule *head = base, **tail = &head;
+    for (const al_rule *r = add; r; r = r->next) {
+        al_rule *copy = al_api->palloc(p, sizeof *copy);
+        *copy = *r;
+        copy->next = base;
+        *tail = copy;
+        tail = &copy->next;
+    }
+    return head;
+}
+
+/* A <VirtualHost>'s Alias and Redirect lines come first, then the main
+ * server's, as Apache's merge_alias_config. */
+void *al_merge_server_config(mh_pool *p, const void *base_v, const void *add_v)
+{
+    const al_server_config *base = base_v, *add = add_v;
+    al_server_config *c = al_api->pcalloc(p, sizeof *c);
+    c->aliases = rules_then(p, add->aliases, base->aliases);
+    c->redirects = rules_then(p, add->redirects, base->redirects);
+    return c;
+}
+
 void *al_create_dir_config(mh_pool *p, const char *section)
 {
     (void)section;

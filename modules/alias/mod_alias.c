@@ -59,4 +59,5 @@ MH_DECLARE_MODULE(alias_module) = {
     al_create_server_config,
     register_hooks,
     NULL, /* not an MPM */
+    al_merge_server_config,
 };

@@ -79,11 +79,13 @@ static int accept_each(void *data, const char *name, const char *value)
     return *(int *)data >= 0; /* a line that names gzip decides */
 }
 
-/* The type for gzip-only-text/html. The ABI cannot read the type a handler
- * set with set_content_type, so this is the one a file of that name gets. */
+/* The type for gzip-only-text/html: the one the handler or a type_checker
+ * (mod_mime) set, as Apache's r->content_type; else a Content-Type a
+ * module put in headers_out; else the one a file of that name gets. */
 static const char *guessed_type(mh_request *r)
 {
-    const char *t = df_api->table_get(df_api->headers_out(r), "Content-Type");
+    const char *t = df_api->content_type(r);
+    if (t == NULL) t = df_api->table_get(df_api->headers_out(r), "Content-Type");
     return t ? t : df_api->mime_type(r, df_api->filename(r));
 }
 

@@ -1,16 +1,15 @@
 /*
- * The response's media type. Apache's mod_filter reads r->content_type; the
- * modhttpd ABI (1.2) has no getter for the type a handler sets with
- * set_content_type (the core keeps it apart from headers_out). Until it has
- * one, the type is what can be known without it:
+ * The response's media type, as Apache's mod_filter reads r->content_type:
  *
- *   1. a Content-Type in headers_out (a module that set it there);
- *   2. for a request mod_static serves, the type it gives: the file's
+ *   1. the type the handler or a type_checker (mod_mime) set
+ *      (api->content_type);
+ *   2. a Content-Type in headers_out (a module that set it there);
+ *   3. for a request mod_static serves, the type it gives: the file's
  *      (api->mime_type, TypesConfig and AddType), for a directory the first
  *      DirectoryIndex file's, or text/html for its listing.
  *
- * Any other handler's type cannot be known: its responses are not filtered
- * by type.
+ * Before the handler runs only 1 and 2 may be known: another handler's
+ * type is decided when its output reaches the filter.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -58,7 +57,11 @@ static const char *directory_type(mh_request *r, const char *dir)
 
 const char *ft_response_type(mh_request *r, int final)
 {
-    const char *t = ft_api->table_get(ft_api->headers_out(r), "Content-Type");
+    /* Before a handler other than mod_static runs, the type mod_mime gave
+     * is only a guess: the handler may set its own. */
+    const char *t = ft_api->content_type(r);
+    if (t && (final || static_serves(r))) return media_type(r, t);
+    t = ft_api->table_get(ft_api->headers_out(r), "Content-Type");
     if (t) return media_type(r, t);
     const char *file = ft_api->filename(r);
     if (file == NULL || !static_serves(r)) return final ? NULL : ft_type_later;

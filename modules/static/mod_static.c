@@ -40,6 +40,17 @@ static int under_document_root(const mh_request *r, const char *f)
     return 1;
 }
 
+/* Extra path after a file ("/page.html/more"): refused unless AcceptPathInfo
+ * On, as Apache's default handler (AH00130). */
+static int refuses_path_info(mh_request *r, const char *f)
+{
+    if (!MH_API_HAS(st_api, accept_path_info)) return 0;
+    const char *info = st_api->path_info(r);
+    if (info[0] == '\0' || st_api->accept_path_info(r) == MH_PATH_INFO_ACCEPT) return 0;
+    st_api->log_error(&static_module, MH_LOG_INFO, 0, NULL, r, "AH00130: File does not exist: %s%s", f, info);
+    return 1;
+}
+
 /* mod_dir: a directory named without its trailing slash gets a 301 to the
  * slash form, so that relative links inside it resolve; the query stays. */
 static int redirect_to_slash(mh_request *r)
@@ -81,7 +92,7 @@ static int serve_directory(mh_request *r, int *dirfd, const char *dirname)
             st_api->log_error(&static_module, MH_LOG_ERR, errno, NULL, r, "fstat %s%s", dirname, name);
             rv = 500;
         } else if (S_ISREG(st.st_mode)) {
-            rv = st_serve_file(r, fd, &st, name);
+            rv = st_serve_file(r, fd, &st, name, 0);
         } else {
             rv = MH_DECLINED; /* e.g. a directory called index.html: try the next */
         }
@@ -110,6 +121,7 @@ static int static_handler(mh_request *r)
                           "refusing %s: not under DocumentRoot %s", f, st_api->context_document_root(r));
         return 403;
     }
+    if (refuses_path_info(r, f)) return 404;
 
     int fd;
     int rv = st_open_path(r, f, &fd);
@@ -119,7 +131,7 @@ static int static_handler(mh_request *r)
         st_api->log_error(&static_module, MH_LOG_ERR, errno, NULL, r, "fstat %s", f);
         rv = 500;
     } else if (S_ISREG(st.st_mode)) {
-        rv = st_serve_file(r, fd, &st, f);
+        rv = st_serve_file(r, fd, &st, f, 1);
     } else if (S_ISDIR(st.st_mode)) {
         rv = serve_directory(r, &fd, f);
     } else {

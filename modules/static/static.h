@@ -9,6 +9,7 @@
  *   static_cond.c      If-Match / If-None-Match / If-*-Since (RFC 9110 13)
  *   static_range.c     Range / If-Range: 206, multipart/byteranges, 416
  *   static_listing.c   Options Indexes: the HTML directory listing
+ *   static_autoindex.c the listing as mod_autoindex's directives shape it
  *   static_config.c    MaxRanges
  *
  * Every function here runs [worker] unless marked otherwise.
@@ -87,8 +88,9 @@ int st_send_ranges(mh_request *r, int fd, int64_t size, const char *type, const 
 
 /* ---- static_file.c ------------------------------------------------------ */
 /* The response for the regular file `fd` (not closed here). `name` picks
- * the Content-Type. */
-int st_serve_file(mh_request *r, int fd, const struct stat *st, const char *name);
+ * the Content-Type; `own_file`: it is the request's file, which the
+ * type_checker phase has typed (not a DirectoryIndex file). */
+int st_serve_file(mh_request *r, int fd, const struct stat *st, const char *name, int own_file);
 /* GET and HEAD go on (MH_DECLINED); OPTIONS is answered (MH_OK, with
  * Allow); anything else is 405 with Allow. */
 int st_answer_method(mh_request *r);
@@ -97,5 +99,35 @@ int st_answer_method(mh_request *r);
 /* Options Indexes: the listing of the directory `dirfd`, which this call
  * takes over and closes. */
 int st_send_listing(mh_request *r, int dirfd);
+
+/* One listed name. */
+typedef struct st_entry {
+    const char *name;
+    int64_t size, mtime;
+    int is_dir;
+    const char *description; /* AddDescription (static_autoindex.c), or NULL */
+} st_entry;
+
+/* A growing output buffer; `failed` once memory ran out. */
+typedef struct st_buf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} st_buf;
+
+void st_put(st_buf *b, const char *s, size_t n);
+void st_puts(st_buf *b, const char *s);
+void st_printf(st_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like apr_strfsize: "512", "1.2K", "34M". */
+void st_format_size(char out[24], int64_t n);
+
+/* ---- static_autoindex.c ------------------------------------------------- */
+/* With mod_autoindex loaded: its settings (modhttpd/autoindex.h) shape the
+ * listing as Apache's mod_autoindex would. `list` is sorted here; the page
+ * goes into `b`; *type is the listing's Content-Type. `dirfd` (still
+ * open) finds HeaderName and ReadmeName. */
+struct mh_autoindex_provider;
+void st_autoindex_page(mh_request *r, const struct mh_autoindex_provider *ai, int dirfd, st_entry *list, size_t n,
+                       st_buf *b, const char **type);
 
 #endif

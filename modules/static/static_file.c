@@ -6,7 +6,23 @@
 #define _GNU_SOURCE
 #include <string.h>
 
+#include <modhttpd/mime.h>
+
 #include "static.h"
+
+/* The Content-Type. With mod_mime loaded it is mod_mime's answer, none
+ * included (RemoveType): the request's own file was typed by its
+ * type_checker, a file served in its place (DirectoryIndex) is typed
+ * through its provider. Without it, a type another type_checker set, else
+ * the core's TypesConfig/AddType. */
+static const char *type_of(mh_request *r, const char *name, int own_file)
+{
+    const mh_mime_provider *mime =
+        st_api->lookup_provider(MH_MIME_PROVIDER_GROUP, MH_MIME_PROVIDER_NAME, MH_MIME_PROVIDER_VERSION);
+    if (mime && !own_file) mime->type_file(r, name);
+    if (mime || (own_file && st_api->content_type(r))) return st_api->content_type(r);
+    return st_api->mime_type(r, name);
+}
 
 int st_answer_method(mh_request *r)
 {
@@ -18,7 +34,7 @@ int st_answer_method(mh_request *r)
     return MH_OK;
 }
 
-int st_serve_file(mh_request *r, int fd, const struct stat *st, const char *name)
+int st_serve_file(mh_request *r, int fd, const struct stat *st, const char *name, int own_file)
 {
     int rv = st_answer_method(r);
     if (rv != MH_DECLINED) return rv;
@@ -36,7 +52,7 @@ int st_serve_file(mh_request *r, int fd, const struct stat *st, const char *name
     }
     if (rv != 0) return rv;
 
-    const char *type = st_api->mime_type(r, name);
+    const char *type = type_of(r, name, own_file);
     st_api->header_out_set(r, "Accept-Ranges", "bytes");
     if (!st_api->header_only(r)) { /* Range is defined for GET only */
         rv = st_send_ranges(r, fd, st->st_size, type, &c, &v);

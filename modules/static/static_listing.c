@@ -3,9 +3,13 @@
  * in the spirit of mod_autoindex's FancyIndexing: a table of name, date and
  * size, directories first, sortable with Apache's ?C=N|M|S;O=A|D links.
  *
+ * With mod_autoindex loaded, its directives shape the page instead
+ * (static_autoindex.c), as Apache's would.
+ *
  * Left out of the listing, though still served when asked for by name:
- *  - dotfiles: they are usually private (.git, .env, .htpasswd), and
- *    Apache's shipped configuration hides them too (IndexIgnore .??*);
+ *  - dotfiles (without mod_autoindex; with it, what IndexIgnore names):
+ *    they are usually private (.git, .env, .htpasswd), and Apache's
+ *    shipped configuration hides them too (IndexIgnore .??*);
  *  - what a link to it would not serve: symlinks when FollowSymLinks is
  *    off, broken links, FIFOs, devices and sockets (Apache likewise drops
  *    entries whose lookup fails).
@@ -21,27 +25,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "static.h"
+#include <modhttpd/autoindex.h>
 
-typedef struct entry {
-    const char *name;
-    int64_t size, mtime;
-    int is_dir;
-} entry;
+#include "static.h"
 
 typedef struct order {
     char column; /* 'N'ame, 'M'odified, 'S'ize */
     char direction; /* 'A'scending, 'D'escending */
 } order;
 
-/* A growing output buffer; `failed` once memory ran out. */
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    int failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
+void st_put(st_buf *b, const char *s, size_t n)
 {
     if (b->failed) return;
     if (b->len + n > b->cap) {
@@ -56,10 +49,9 @@ static void put(buf *b, const char *s, size_t n)
     b->len += n;
 }
 
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
+void st_puts(st_buf *b, const char *s) { st_put(b, s, strlen(s)); }
 
-static void printf_(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_(buf *b, const char *fmt, ...)
+void st_printf(st_buf *b, const char *fmt, ...)
 {
     char small[512];
     va_list ap;
@@ -67,13 +59,13 @@ static void printf_(buf *b, const char *fmt, ...)
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0) { b->failed = 1; return; }
-    if ((size_t)n < sizeof small) { put(b, small, (size_t)n); return; }
+    if ((size_t)n < sizeof small) { st_put(b, small, (size_t)n); return; }
     char *big = malloc((size_t)n + 1);
     if (big == NULL) { b->failed = 1; return; }
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    put(b, big, (size_t)n);
+    st_put(b, big, (size_t)n);
     free(big);
 }
 
@@ -90,7 +82,7 @@ static order read_order(const char *q)
 
 static int compare(const void *a, const void *b, void *arg)
 {
-    const entry *x = a, *y = b;
+    const st_entry *x = a, *y = b;
     const order *o = arg;
     if (x->is_dir != y->is_dir) return y->is_dir - x->is_dir; /* directories first, always */
     int c = 0;
@@ -101,7 +93,7 @@ static int compare(const void *a, const void *b, void *arg)
 }
 
 /* Like apr_strfsize: "512", "1.2K", "34M". */
-static void format_size(char out[24], int64_t n)
+void st_format_size(char out[24], int64_t n)
 {
     static const char units[] = "KMGTPE";
     if (n < 1024) {
@@ -117,18 +109,26 @@ static void format_size(char out[24], int64_t n)
     snprintf(out, 24, v < 9.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
 }
 
+/* Left out of the listing: "." and "..", then IndexIgnore's patterns with
+ * mod_autoindex, else every dotfile (see the top). */
+static int left_out(mh_request *r, const mh_autoindex_provider *ai, const char *name)
+{
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) return 1;
+    return ai ? ai->ignored(r, name) : name[0] == '.';
+}
+
 /* Reads the entries worth listing into a malloc'ed array. */
-static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
+static st_entry *read_entries(mh_request *r, DIR *d, const mh_autoindex_provider *ai, size_t *count, int *failed)
 {
     mh_pool *p = st_api->request_pool(r);
     unsigned options = st_api->options(r);
     int follow = (options & MH_OPT_FOLLOW_SYMLINKS) != 0;
     int owner_match = !follow && (options & MH_OPT_SYMLINKS_IF_OWNER_MATCH) != 0;
-    entry *list = NULL;
+    st_entry *list = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.') continue; /* ".", ".." and dotfiles: see the top */
+        if (left_out(r, ai, de->d_name)) continue;
         struct stat st;
         if (fstatat(dirfd(d), de->d_name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) continue;
         if (owner_match && S_ISLNK(st.st_mode)) {
@@ -140,7 +140,7 @@ static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
         if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
-            entry *grown = realloc(list, cap * sizeof *list);
+            st_entry *grown = realloc(list, cap * sizeof *list);
             if (grown == NULL) {
                 *failed = 1;
                 break;
@@ -151,6 +151,7 @@ static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
         list[n].size = st.st_size;
         list[n].mtime = st.st_mtim.tv_sec;
         list[n].is_dir = S_ISDIR(st.st_mode);
+        list[n].description = NULL;
         n++;
     }
     *count = n;
@@ -158,18 +159,18 @@ static entry *read_entries(mh_request *r, DIR *d, size_t *count, int *failed)
 }
 
 /* A column heading that sorts by it; again reverses the order. */
-static void heading(buf *b, const order *o, char column, const char *label, const char *cls)
+static void heading(st_buf *b, const order *o, char column, const char *label, const char *cls)
 {
     char dir = o->column == column && o->direction == 'A' ? 'D' : 'A';
-    printf_(b, "<th%s><a href=\"?C=%c;O=%c\">%s</a></th>", cls, column, dir, label);
+    st_printf(b, "<th%s><a href=\"?C=%c;O=%c\">%s</a></th>", cls, column, dir, label);
 }
 
-static void render(mh_request *r, buf *b, const entry *list, size_t n, const order *o)
+static void render(mh_request *r, st_buf *b, const st_entry *list, size_t n, const order *o)
 {
     mh_pool *p = st_api->request_pool(r);
     const char *path = st_api->request_path(r);
     const char *title = st_api->escape_html(p, path);
-    printf_(b,
+    st_printf(b,
             "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<title>Index of %s</title>\n<style>\n"
@@ -187,11 +188,11 @@ static void render(mh_request *r, buf *b, const entry *list, size_t n, const ord
     heading(b, o, 'N', "Name", "");
     heading(b, o, 'M', "Last modified (UTC)", "");
     heading(b, o, 'S', "Size", " class=\"s\"");
-    puts_(b, "</tr>\n");
+    st_puts(b, "</tr>\n");
     if (strcmp(path, "/") != 0)
-        puts_(b, "<tr><td><a href=\"../\">Parent Directory</a></td><td class=\"m\"></td><td class=\"s\">-</td></tr>\n");
+        st_puts(b, "<tr><td><a href=\"../\">Parent Directory</a></td><td class=\"m\"></td><td class=\"s\">-</td></tr>\n");
     for (size_t i = 0; i < n; i++) {
-        const entry *e = &list[i];
+        const st_entry *e = &list[i];
         /* A name with ':' before any '/' would read as a URL scheme. */
         const char *prefix = strchr(e->name, ':') ? "./" : "";
         const char *href = st_api->escape_html(p, st_api->escape_path(p, e->name));
@@ -201,19 +202,19 @@ static void render(mh_request *r, buf *b, const entry *list, size_t n, const ord
         struct tm tm;
         time_t t = (time_t)e->mtime;
         if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-        printf_(b, "<tr><td><a href=\"%s%s%s\">%s%s</a></td><td class=\"m\">%s</td>", prefix, href, slash, shown,
+        st_printf(b, "<tr><td><a href=\"%s%s%s\">%s%s</a></td><td class=\"m\">%s</td>", prefix, href, slash, shown,
                 slash, date);
         if (e->is_dir) {
-            puts_(b, "<td class=\"s\">-</td></tr>\n");
+            st_puts(b, "<td class=\"s\">-</td></tr>\n");
         } else {
             char size[24];
-            format_size(size, e->size);
-            printf_(b, "<td class=\"s\" title=\"%lld bytes\">%s</td></tr>\n", (long long)e->size, size);
+            st_format_size(size, e->size);
+            st_printf(b, "<td class=\"s\" title=\"%lld bytes\">%s</td></tr>\n", (long long)e->size, size);
         }
     }
-    puts_(b, "</table>\n");
-    puts_(b, st_signature(r, "<hr>\n"));
-    puts_(b, "</body>\n</html>\n");
+    st_puts(b, "</table>\n");
+    st_puts(b, st_signature(r, "<hr>\n"));
+    st_puts(b, "</body>\n</html>\n");
 }
 
 int st_send_listing(mh_request *r, int fd)
@@ -229,21 +230,28 @@ int st_send_listing(mh_request *r, int fd)
         close(fd);
         return 500;
     }
+    const mh_autoindex_provider *ai = st_api->lookup_provider(
+        MH_AUTOINDEX_PROVIDER_GROUP, MH_AUTOINDEX_PROVIDER_NAME, MH_AUTOINDEX_PROVIDER_VERSION);
     size_t n = 0;
     int failed = 0;
-    entry *list = read_entries(r, d, &n, &failed);
+    st_entry *list = read_entries(r, d, ai, &n, &failed);
+    st_buf b = {NULL, 0, 0, failed};
+    const char *type = "text/html;charset=UTF-8";
+    if (ai) {
+        st_autoindex_page(r, ai, dirfd(d), list, n, &b, &type);
+    } else {
+        order o = read_order(st_api->request_query(r));
+        if (n > 1) qsort_r(list, n, sizeof *list, compare, &o);
+        render(r, &b, list, n, &o);
+    }
     closedir(d);
-    order o = read_order(st_api->request_query(r));
-    if (n > 1) qsort_r(list, n, sizeof *list, compare, &o);
-    buf b = {NULL, 0, 0, failed};
-    render(r, &b, list, n, &o);
     free(list);
     if (b.failed) {
         free(b.p);
         st_api->log_error(&static_module, MH_LOG_ERR, ENOMEM, NULL, r, "listing %s", st_api->filename(r));
         return 500;
     }
-    st_api->set_content_type(r, "text/html;charset=UTF-8");
+    st_api->set_content_type(r, type);
     st_api->set_content_length(r, (int64_t)b.len);
     st_api->write(r, b.p, b.len);
     free(b.p);

@@ -56,6 +56,7 @@ RequestFacts full_facts()
     f.query = kEvil;
     f.protocol = kEvil;
     f.server_name = kEvil;
+    f.vhost = kEvil;
     f.filename = kEvil;
     f.handler = kEvil;
     f.original_status = 200;

@@ -38,6 +38,7 @@ inline log::RequestFacts sample_facts(const Headers &h) {
     f.query = "?a=1";
     f.protocol = "HTTP/1.1";
     f.server_name = "www.example.com";
+    f.vhost = "www.example.com";
     f.filename = "/srv/htdocs/index.html";
     f.handler = "static";
     f.original_status = 200;

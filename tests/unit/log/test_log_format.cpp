@@ -113,6 +113,7 @@ TEST_CASE("LogFormat: client values are escaped as ap_escape_logitem") {
     f.remote_user = evil;
     f.filename = evil;
     f.server_name = evil;
+    f.vhost = evil;
     f.handler = evil;
     for (const char *d : {"%r", "%U", "%q", "%m", "%H", "%u", "%f", "%v", "%V", "%R"}) {
         CAPTURE(d);
