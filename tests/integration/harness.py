@@ -37,7 +37,8 @@ MODULES = {
     "status_module": "modules/status/mod_status.so",
 }
 for _name in ("authz_core", "authz_host", "authz_user", "auth_basic", "authn_file", "headers", "setenvif",
-              "deflate", "filter", "alias", "errordoc"):
+              "deflate", "filter", "alias", "errordoc", "mime", "autoindex", "rewrite", "cgi", "proxy", "proxy_http",
+              "proxy_fcgi", "env", "negotiation", "access_compat"):
     MODULES[_name + "_module"] = "modules/%s/mod_%s.so" % (_name, _name)
 # Test-only modules (tests/modules) are found by file name.
 TEST_MODULES_DIR = BUILD / "tests" / "modules"

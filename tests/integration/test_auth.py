@@ -4,7 +4,6 @@ mod_authz_user (user, valid-user), mod_auth_basic and mod_authn_file with
 htpasswd files made by Debian's htpasswd. The messages are Apache 2.4's,
 checked against apache2 itself."""
 import http.client
-import shutil
 import socket
 import subprocess
 

@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import harness
 
-harness.MODULES.setdefault("autoindex_module", "modules/autoindex/mod_autoindex.so")
-harness.MODULES.setdefault("mime_module", "modules/mime/mod_mime.so")
-harness.MODULES.setdefault("alias_module", "modules/alias/mod_alias.so")
 
 # Debian 12's /etc/apache2/mods-available/autoindex.conf, comments left out.
 DEBIAN_AUTOINDEX = """<IfModule mod_autoindex.c>

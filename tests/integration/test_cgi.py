@@ -12,7 +12,6 @@ import pytest
 import harness
 from harness import children_of, fd_count, parse_responses, settled, wait_until
 
-harness.MODULES.setdefault("cgi_module", "modules/cgi/mod_cgi.so")
 
 SCRIPTS = {
     # The environment as JSON, and the body it was given.

@@ -4,11 +4,7 @@ directives, checked) and mod_access_compat (Order, Allow, Deny, Satisfy),
 with Apache 2.4's behaviour and messages."""
 import pytest
 
-import harness
 from harness import wait_until
-
-for _name in ("env", "negotiation", "access_compat"):
-    harness.MODULES.setdefault(_name + "_module", "modules/%s/mod_%s.so" % (_name, _name))
 
 
 @pytest.fixture(params=["prefork", "worker"])

@@ -12,7 +12,6 @@ it in /etc/apache2, run by modhttpd with only these changes:
 
 No line is commented out. `-t` says Syntax OK, and the running server
 serves Debian's default page from /var/www/html and /server-status."""
-import os
 import re
 import shutil
 import subprocess

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from harness import handler_locations, parse_responses, wait_until
+from harness import parse_responses, wait_until
 
 MODULES = ("static_module", "setenvif_module", "headers_module", "headers_from_query_module")
 

@@ -13,7 +13,6 @@ C++, a module built against the frozen ABI 1.0 headers still loads and
 serves, and a module claiming another ABI major is refused by name.
 """
 import contextlib
-import json
 import os
 import re
 import shutil

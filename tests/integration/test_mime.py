@@ -4,10 +4,8 @@ AddLanguage, AddEncoding, DefaultLanguage, RemoveType, every extension of a
 file name (file.html.en), and TRACE echoed as message/http or refused."""
 import pytest
 
-import harness
 from harness import parse_responses
 
-harness.MODULES.setdefault("mime_module", "modules/mime/mod_mime.so")
 
 MIME = ("static_module", "mime_module", "hello_module")
 
@@ -123,7 +121,6 @@ def test_unknown_filters_are_logged_not_fatal(typed):
 
 
 def test_add_output_filter_adds_a_known_filter(make_server):
-    harness.MODULES.setdefault("deflate_module", "modules/deflate/mod_deflate.so")
     s = make_server(modules=("static_module", "mime_module", "deflate_module"),
                     config="AddOutputFilter DEFLATE .txt")
     s.write("big.txt", "compress me " * 200)

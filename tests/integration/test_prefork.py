@@ -8,7 +8,6 @@ import os
 import re
 import resource
 import signal
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor

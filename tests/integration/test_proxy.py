@@ -15,11 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import harness
 from harness import free_port, wait_until
-
-for _name in ("proxy", "proxy_http", "proxy_fcgi"):
-    harness.MODULES[_name + "_module"] = "modules/%s/mod_%s.so" % (_name, _name)
 
 PROXY_MODULES = ("static_module", "authz_core_module", "proxy_module", "proxy_http_module", "proxy_fcgi_module")
 PHP_FPM = shutil.which("php-fpm8.2") or shutil.which("php-fpm") or \

@@ -4,11 +4,9 @@ RewriteRule in server context (translate_name, before mod_alias) and in
 gives: statuses, Location, what is served, and its configuration errors."""
 import pytest
 
-import harness
 from harness import wait_until
 
-# The harness's table of in-tree modules, with this one.
-harness.MODULES.setdefault("rewrite_module", "modules/rewrite/mod_rewrite.so")
+# The modules these tests load.
 MODULES = ("static_module", "alias_module", "setenvif_module", "rewrite_module")
 
 

@@ -5,12 +5,10 @@ docs/status.md; the HTML page rendered by headless Chromium; counters that
 add up and survive (or not) restarts and child recycling as Apache's do."""
 import http.client
 import json
-import os
 import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.request

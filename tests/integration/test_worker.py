@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (BUILD, SOURCE, Server, children_of, cpu_ticks, fd_count, handler_locations, module_file,
+from harness import (BUILD, SOURCE, Server, children_of, cpu_ticks, fd_count, handler_locations,
                      settled, stat_fields, status_of, wait_until)
 
 SLEEP = handler_locations("sleep")
