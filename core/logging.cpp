@@ -62,7 +62,8 @@ void vwrite_for(const mh_server *s, const char *module, int level, int os_errno,
     line.os_errno = os_errno;
     line.client = client ? client : "";
     line.message = msg;
-    if (s && s->error_log_fd >= 0) ErrorLog::write_to(s->error_log_fd, line);
+    if (s && s->error_log_syslog) ErrorLog::write_syslog(line);
+    else if (s && s->error_log_fd >= 0) ErrorLog::write_to(s->error_log_fd, line);
     else ErrorLog::write(line);
 }
 

@@ -112,6 +112,7 @@ struct mh_server {
     std::deque<std::unique_ptr<mh_server>> vhosts;  // main only, in file order
     std::unique_ptr<mh::VhostTable> vhost_table;    // main only: the address lookup
     int error_log_fd = -1;                          // a vhost's own ErrorLog, -1: the main one
+    bool error_log_syslog = false;                  // a vhost's own ErrorLog is syslog
 
     // Module index of a descriptor address, -1 when not in this configuration.
     int module_index(const mh_module *address) const;

@@ -160,9 +160,16 @@ const char *set_directory_index(const mh_cmd_parms *, void *d, int argc, const c
 const char *set_error_log(const mh_cmd_parms *cmd, void *, int, const char *const *argv)
 {
     std::string v = argv[0];
-    if (v.rfind("syslog", 0) == 0 || v.front() == '|')
-        return "ErrorLog to syslog or a pipe is not supported; give a file";
-    server_of(cmd).core.error_log = absolute(cmd, argv[0]);
+    // "|cmd", "||cmd" (no shell) and "syslog[:facility]" are kept as written.
+    if (int facility = log::syslog_facility(v); facility != -2) {
+        if (facility == -1) {
+            std::string name = v.substr(7);
+            return error(cmd, "AH10036: modhttpd: could not open syslog error log " + name.substr(0, name.find(':')) + ".");
+        }
+        server_of(cmd).core.error_log = v;
+        return nullptr;
+    }
+    server_of(cmd).core.error_log = !v.empty() && v.front() == '|' ? v : absolute(cmd, argv[0]);
     return nullptr;
 }
 
@@ -206,7 +213,6 @@ const char *set_log_format(const mh_cmd_parms *cmd, void *, int argc, const char
 const char *add_custom_log(const mh_cmd_parms *cmd, const char *path, std::string format)
 {
     mh_server &s = server_of(cmd);
-    if (path[0] == '|') return "CustomLog to a pipe is not supported; give a file";
     if (auto nick = s.core.log_formats.find(format); nick != s.core.log_formats.end()) {
         format = nick->second;
     } else if (const char *builtin = log::builtin_format(format);
@@ -219,7 +225,7 @@ const char *add_custom_log(const mh_cmd_parms *cmd, const char *path, std::strin
         return error(cmd, e.what());
     }
     s.core.custom_logs.push_back(
-        {absolute(cmd, path), format, std::make_shared<config::Origin>(config::Origin{cmd->file, cmd->line, nullptr})});
+        {path[0] == '|' ? std::string(path) : absolute(cmd, path), format, std::make_shared<config::Origin>(config::Origin{cmd->file, cmd->line, nullptr})});
     return nullptr;
 }
 

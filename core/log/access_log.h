@@ -73,6 +73,8 @@ class AccessLogFile {
 public:
     // Returns nullptr and sets errno when the file cannot be opened.
     static std::unique_ptr<AccessLogFile> open(const std::string &path);
+    // A piped log ("|cmd"): the write end of the master's pipe to the logger.
+    static std::unique_ptr<AccessLogFile> open_pipe(const std::string &target);
     ~AccessLogFile();
     void write_line(std::string &line);  // appends '\n' and writes once
     const std::string &path() const { return path_; }

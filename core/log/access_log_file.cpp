@@ -8,6 +8,7 @@
 
 #include "log/access_log.h"
 #include "log/error_log.h"
+#include "log/piped_log.h"
 #include "log/write_all.h"
 #include "modhttpd/api.h"
 
@@ -43,6 +44,15 @@ std::unique_ptr<AccessLogFile> AccessLogFile::open(const std::string &path) {
         }
     }
     return std::unique_ptr<AccessLogFile>(new AccessLogFile(path, fd));
+}
+
+std::unique_ptr<AccessLogFile> AccessLogFile::open_pipe(const std::string &target) {
+    int writer = piped::writer_for(target);
+    if (writer < 0) return nullptr;
+    // A copy of its own, closed with this log; the master keeps the original.
+    int fd = fcntl(writer, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) return nullptr;
+    return std::unique_ptr<AccessLogFile>(new AccessLogFile(target, fd));
 }
 
 AccessLogFile::~AccessLogFile() {

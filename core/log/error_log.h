@@ -13,6 +13,10 @@ namespace mh::log {
 int parse_level(std::string_view name);
 const char *level_name(int level);
 
+// "syslog", "syslog:local7" -> the LOG_* facility (default local7); -1 when
+// the facility is unknown. Not syslog: -2.
+int syslog_facility(std::string_view target);
+
 struct ErrorLine {
     int level = 0;                 // mh_log_level
     std::string_view module;       // "core", "mpm_prefork", "static"
@@ -34,6 +38,12 @@ public:
     // Opens (creating with mode 0640) and makes it current; the old file is
     // closed. Returns 0 or an errno value.
     static int open(const std::string &path);
+    // "|cmd": the write end of a piped logger (see piped_log.h).
+    static int open_pipe(const std::string &target);
+    // "syslog[:facility]": lines go to syslog(3), without their timestamp.
+    static void open_syslog(int facility);
+    static bool to_syslog();
+    static void write_syslog(const ErrorLine &line);
     // Back to stderr (for -X and tests).
     static void use_stderr();
     static int fd();

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "log/error_log.h"
+#include "log/piped_log.h"
 #include "logging.h"
 #include "master/runtime.h"
 #include "server.h"
@@ -44,6 +45,7 @@ void after_fork()
                  loop->async_io_watcher.fd, loop->async_wfd};
     for (int fd : fds)
         if (fd > 2) close(fd);
+    log::piped::forget_in_child();  // children write to loggers, never start or hold them
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD}) signal(sig, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
     sigset_t none;

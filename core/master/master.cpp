@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "log/piped_log.h"
 #include "logging.h"
 #include "master/mpm_runs.h"
 #include "master/pid_file.h"
@@ -31,6 +32,8 @@ struct State {
     uv_async_t graceful_stop{};  // SIGWINCH sent by someone (see on_winch)
     uv_timer_t shutdown_timer{};
     uv_timer_t release_timer{};  // frees what a finished MPM left, after its call returned
+    uv_signal_t logger_exit{};   // SIGCHLD: piped loggers to reap and start again
+    uv_timer_t logger_retry{};   // a logger that died at once starts again a second later
     bool stopping = false;
     bool closed = false;
 };
@@ -48,6 +51,8 @@ void close_handles()
     uv_close(reinterpret_cast<uv_handle_t *>(&g->graceful_stop), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&g->shutdown_timer), nullptr);
     uv_close(reinterpret_cast<uv_handle_t *>(&g->release_timer), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t *>(&g->logger_exit), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t *>(&g->logger_retry), nullptr);
 }
 
 void stop(bool graceful)
@@ -84,12 +89,18 @@ void restart(bool graceful)
         return;
     }
     std::string err;
+    // A piped logger whose command is unchanged goes on (same pipe, same
+    // process); one no longer configured is ended once the new logs are open.
+    log::piped::begin();
     if (!startup::bind_listeners(*next, err) || !startup::open_access_logs(*next, err) ||
         !startup::run_post_config(*next, err) || !startup::open_error_log(*next, err)) {
+        log::piped::rollback();
         log::server_error_lines("core", MH_LOG_ERR, err);
         log::server_error("core", MH_LOG_ERR, 0, "the server goes on with the previous configuration");
         return;
     }
+    log::piped::commit();
+    log::piped::start_all();
     // The counters start over before the new generation shows: a reader
     // that sees it sees the new RestartTime.
     if (!graceful) scoreboard::reset();
@@ -246,6 +257,15 @@ int run(std::unique_ptr<mh_server> first, const Options &opts)
     sigaction(SIGWINCH, &winch, nullptr);
     uv_timer_init(loop, &state.shutdown_timer);
     uv_timer_init(loop, &state.release_timer);
+    // Piped loggers start here, in the process that reaps them; the MPMs
+    // reap their children by pid, so this watcher and theirs coexist.
+    log::piped::start_all();
+    uv_signal_init(loop, &state.logger_exit);
+    uv_timer_init(loop, &state.logger_retry);
+    uv_signal_start(&state.logger_exit, [](uv_signal_t *, int) {
+        if (log::piped::reap(g->stopping) && !uv_is_active(reinterpret_cast<uv_handle_t *>(&g->logger_retry)))
+            uv_timer_start(&g->logger_retry, [](uv_timer_t *) { if (!g->stopping) log::piped::start_all(); }, 1000, 0);
+    }, SIGCHLD);
 
     std::string pid_path = s.core.pid_file;
     pid_file::write(pid_path);
@@ -273,6 +293,7 @@ int run_single_process(std::unique_ptr<mh_server> first)
     signal(SIGPIPE, SIG_IGN);
     // -X is still the server to -k and to scripts: it has its PidFile.
     pid_file::write(s.core.pid_file);
+    log::piped::start_all();  // not watched: no master loop to start them again
     int rc = mpm_of(s).run_single_process == nullptr ? serve_in_this_process(s)
                                                       : (mpm_of(s).run_single_process(&s) == 0 ? 0 : 1);
     pid_file::remove(s.core.pid_file);
