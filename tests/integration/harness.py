@@ -51,10 +51,21 @@ def module_file(symbol):
     return TEST_MODULES_DIR / name
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(*also_on):
+    """A port free on 127.0.0.1 and on each address of `also_on` (tests
+    that listen on 127.0.0.2 too: other tests use it as a client's source
+    address, whose ephemeral ports come from the same range)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            try:
+                for host in also_on:
+                    with socket.socket() as other:
+                        other.bind((host, port))
+                return port
+            except OSError:
+                continue
 
 
 def handler_locations(*handlers):

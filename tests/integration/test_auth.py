@@ -193,7 +193,7 @@ def test_server_status_for_local_clients_only(make_server, mpm):
     if not module_file("status_module").exists():
         pytest.skip("mod_status not built")
     from harness import free_port
-    second_port = free_port()
+    second_port = free_port(SECOND)
     s = make_server(start=False, mpm=mpm, modules=AUTH + ("status_module",),
                     extra_listen=["%s:%d" % (SECOND, second_port)], config="""
 <Location /server-status>

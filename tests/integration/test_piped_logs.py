@@ -36,7 +36,8 @@ def lines_of(paths):
     """The request lines (the harness's readiness probe, OPTIONS *, left out)."""
     out = []
     for p in paths:
-        out += [l for l in Path(p).read_text(errors="replace").splitlines() if '"OPTIONS * ' not in l]
+        if Path(p).exists():  # the logger creates it once it has started
+            out += [l for l in Path(p).read_text(errors="replace").splitlines() if '"OPTIONS * ' not in l]
     return out
 
 

@@ -66,7 +66,7 @@ def vhost_config(root, port):
 
 
 def make_vhost_server(make_server, mpm, start=True):
-    port = free_port()
+    port = free_port("127.0.0.2")
     s = make_server(start=False, mpm=mpm, modules=MODULES, port=port, extra_listen=("127.0.0.2:%d" % port,))
     root = s.root / "sites"
     for name in ("one", "two", "three", "ip"):
