@@ -16,12 +16,7 @@ namespace mh::log {
 namespace {
 
 void report(int level, int os_errno, const std::string &message) {
-    ErrorLine line;
-    line.level = level;
-    line.module = "log_config";
-    line.os_errno = os_errno;
-    line.message = message;
-    ErrorLog::write(line);
+    ErrorLog::report("log_config", level, os_errno, message);
 }
 
 }  // namespace

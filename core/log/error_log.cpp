@@ -115,6 +115,15 @@ void ErrorLog::write(const ErrorLine &line) {
     else write_to(fd(), line);
 }
 
+void ErrorLog::report(const char *module, int level, int os_errno, const std::string &message) {
+    ErrorLine line;
+    line.level = level;
+    line.module = module;
+    line.os_errno = os_errno;
+    line.message = message;
+    write(line);
+}
+
 void ErrorLog::write_to(int fd, const ErrorLine &line) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);

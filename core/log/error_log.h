@@ -49,6 +49,8 @@ public:
     static int fd();
     // Writes one formatted line in a single write(2).
     static void write(const ErrorLine &line);
+    // A server-level line (no request) from `module`: the log library's own notices.
+    static void report(const char *module, int level, int os_errno, const std::string &message);
     // The same to another descriptor (a <VirtualHost>'s own ErrorLog).
     static void write_to(int fd, const ErrorLine &line);
     // Marks the process as threaded: lines then carry ":tid N".

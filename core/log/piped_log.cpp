@@ -27,12 +27,7 @@ bool g_restarting = false;
 std::vector<pid_t> g_ended;  // told to end, still to be reaped
 
 void report(int level, int os_errno, const std::string &message) {
-    ErrorLine line;
-    line.level = level;
-    line.module = "core";
-    line.os_errno = os_errno;
-    line.message = message;
-    ErrorLog::write(line);
+    ErrorLog::report("core", level, os_errno, message);
 }
 
 // "|cmd" and "|$cmd" run under /bin/sh -c; "||cmd" is split on spaces and
