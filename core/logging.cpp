@@ -33,6 +33,12 @@ bool enabled(const char *module, int level)
     return level <= g_level.load(std::memory_order_relaxed);
 }
 
+bool has_module_levels(const mh_server *s)
+{
+    if (s == nullptr || !s->is_virtual()) return !g_per_module.empty();
+    return !s->core.module_log_levels.empty();
+}
+
 bool enabled_for(const mh_server *s, const char *module, int level)
 {
     if (s == nullptr || !s->is_virtual()) return enabled(module, level);

@@ -29,6 +29,9 @@ void vwrite(const char *module, int level, int os_errno, const char *client, con
 // As enabled() and vwrite(), under the LogLevel and into the ErrorLog of
 // `s`: a <VirtualHost>'s own when it set them (s may be null: the main).
 bool enabled_for(const mh_server *s, const char *module, int level);
+// True when a LogLevel names a module for server `s` (the main server's
+// when null): only then does enabled_for need the module's name.
+bool has_module_levels(const mh_server *s);
 void vwrite_for(const mh_server *s, const char *module, int level, int os_errno, const char *client, const char *fmt,
                 va_list ap);
 

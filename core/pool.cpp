@@ -2,14 +2,26 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
+
+#include "util/spares.h"
 
 namespace {
 constexpr size_t kAlign = 16;
 size_t align_up(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 
+// First blocks that released request pools gave back (an idle keep-alive
+// connection's: request.h sizes them), for the next pool on this thread.
+constexpr size_t kSpareSize = 16384;
+struct FreeBlock {
+    void operator()(char *p) const { free(p); }
+};
+using BlockPtr = std::unique_ptr<char, FreeBlock>;
+
 char *new_block(size_t size)
 {
+    if (BlockPtr spare; size == kSpareSize && mh::SpareList<BlockPtr>::take(spare)) return spare.release();
     void *p = nullptr;
     if (posix_memalign(&p, kAlign, size) != 0) throw std::bad_alloc();
     return static_cast<char *>(p);
@@ -80,7 +92,10 @@ void mh_pool::clear()
 void mh_pool::release()
 {
     clear();
-    if (!blocks_.empty()) free(blocks_.front().base);
+    if (!blocks_.empty()) {
+        BlockPtr first(blocks_.front().base);
+        if (blocks_.front().size == kSpareSize) mh::SpareList<BlockPtr>::give(std::move(first));
+    }
     blocks_.clear();
     next_ = end_ = nullptr;
 }

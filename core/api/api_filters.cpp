@@ -40,11 +40,17 @@ void filter_remove(mh_filter *f)
     if (f) f->removed = true;
 }
 
-std::string provider_key(const char *group, const char *name, const char *version)
+// Modules look providers up on every request: the key is built in a
+// buffer of the thread's, not a new string each time.
+const std::string &provider_key(const char *group, const char *name, const char *version)
 {
-    std::string k = group ? group : "";
+    thread_local std::string k;
+    k.assign(group ? group : "");
     k += '/';
-    for (const char *p = name ? name : ""; *p; ++p) k += static_cast<char>(tolower(static_cast<unsigned char>(*p)));
+    for (const char *p = name ? name : ""; *p; ++p) {
+        char c = *p;
+        k += c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+    }
     k += '/';
     k += version ? version : "";
     return k;

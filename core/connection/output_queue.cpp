@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "util/spares.h"
+
 namespace mh {
 namespace {
 
@@ -17,6 +19,8 @@ constexpr size_t kReadChunk = 65536;  // a file through a transport without send
 void OutputQueue::append(std::string_view bytes)
 {
     if (bytes.empty()) return;
+    reuse_spare(segments_);
+    reuse_spare(buffer_);
     if (!segments_.empty() && !segments_.back().file && segments_.back().end == buffer_.size()) {
         segments_.back().end += bytes.size();
     } else {
@@ -35,6 +39,7 @@ void OutputQueue::append_file(int fd, int64_t offset, int64_t length, bool owned
         if (owned) close(fd);
         return;
     }
+    reuse_spare(segments_);
     Segment s;
     s.file = true;
     s.owned = owned;
@@ -186,8 +191,8 @@ void OutputQueue::clear()
 void OutputQueue::release()
 {
     if (!empty()) return;
-    std::string().swap(buffer_);
-    std::vector<Segment>().swap(segments_);
+    give_spare(buffer_);
+    give_spare(segments_);
     head_ = 0;
 }
 

@@ -49,7 +49,20 @@ bool known_method(std::string_view m)
     return false;
 }
 
+// Where the run of `k` bytes from `pos` ends: the hot states take a run at
+// once instead of a byte per turn of the state machine.
+inline size_t run_end(const char *head, size_t pos, size_t avail, ByteClass k)
+{
+    while (pos < avail && is(static_cast<unsigned char>(head[pos]), k)) ++pos;
+    return pos;
+}
+
 }  // namespace
+
+HeadLexer::Result HeadLexer::too_long_field()
+{
+    return fail(431, "header fields over LimitRequestFieldSize or LimitRequestFields");
+}
 
 void HeadLexer::reset(size_t line_limit, size_t field_limit, unsigned max_fields)
 {
@@ -102,6 +115,11 @@ HeadLexer::Result HeadLexer::feed(const char *head, size_t avail)
             }
             break;
         case State::Target:
+            if (size_t end = run_end(head, pos_, avail, kTarget); end != pos_) {
+                pos_ = end;
+                if (pos_ - line_start_ > line_limit_) return fail(414, "request line longer than LimitRequestLine");
+                continue;  // the byte that ended the run is looked at next
+            }
             if (c == ' ') {
                 if (pos_ == sp1_ + 1) return fail(400, "invalid request target");
                 sp2_ = static_cast<uint32_t>(pos_);
@@ -147,6 +165,11 @@ HeadLexer::Result HeadLexer::feed(const char *head, size_t avail)
             }
             break;
         case State::Name:
+            if (size_t end = run_end(head, pos_, avail, kToken); end != pos_) {
+                pos_ = end;
+                if (pos_ - line_start_ > field_limit_) return too_long_field();
+                continue;
+            }
             if (c == ':') {
                 field_.name_len = static_cast<uint32_t>(pos_ - field_.name);
                 value_started_ = false;
@@ -157,6 +180,23 @@ HeadLexer::Result HeadLexer::feed(const char *head, size_t avail)
             }
             break;
         case State::Value:
+            if (size_t end = run_end(head, pos_, avail, kValue); end != pos_) {
+                // Leading and trailing blanks are not the value's.
+                size_t first = pos_, last = end;
+                if (!value_started_)
+                    while (first < end && (head[first] == ' ' || head[first] == '\t')) ++first;
+                while (last > first && (head[last - 1] == ' ' || head[last - 1] == '\t')) --last;
+                if (first < last) {
+                    if (!value_started_) {
+                        value_started_ = true;
+                        field_.value = static_cast<uint32_t>(first);
+                    }
+                    field_.value_len = static_cast<uint32_t>(last - field_.value);
+                }
+                pos_ = end;
+                if (pos_ - line_start_ > field_limit_) return too_long_field();
+                continue;
+            }
             if (c == '\r') {
                 state_ = State::FieldLF;
             } else if (!is(c, kValue)) {

@@ -61,6 +61,7 @@ private:
         Done, Failed,
     };
     Result fail(int status, const char *reason);
+    Result too_long_field();
     Result end_request_line(const char *head);
 
     State state_ = State::Method;

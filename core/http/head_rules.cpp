@@ -8,16 +8,6 @@
 namespace mh::http {
 namespace {
 
-constexpr std::array<bool, 256> make_token_table()
-{
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[c] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}
-constexpr std::array<bool, 256> kToken = make_token_table();
 
 std::string_view trim(std::string_view s)
 {
@@ -43,7 +33,7 @@ void for_each_element(std::string_view list, Fn fn)
 bool valid_host(std::string_view h)
 {
     for (unsigned char c : h) {
-        bool ok = kToken[c] || c == '.' || c == ':' || c == '[' || c == ']' || c == '%' ||
+        bool ok = kTokenBytes[c] || c == '.' || c == ':' || c == '[' || c == ']' || c == '%' ||
                   c == '(' || c == ')' || c == ',' || c == ';' || c == '=';
         if (!ok || c == '|' || c == '`' || c == '^' || c == '#') return false;
     }
@@ -54,11 +44,6 @@ Verdict reject(int status, const char *reason) { return Verdict{status, reason};
 
 }  // namespace
 
-bool is_tchar(unsigned char c) { return kToken[c]; }
-
-// Field values: HTAB, SP, VCHAR and obs-text. Anything else (NUL, a bare CR,
-// other controls, DEL) is refused.
-bool is_field_value_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
 Verdict check_semantics(RequestHead &head, uint64_t body_limit)
 {

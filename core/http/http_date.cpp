@@ -65,6 +65,14 @@ void format_http_date(time_t t, char out[30])
     // can then not fail.
     constexpr time_t kLast = 253402300799;  // Fri, 31 Dec 9999 23:59:59 GMT
     t = t < 0 ? 0 : t > kLast ? kLast : t;
+    // The same file's Last-Modified, request after request: the last one
+    // formatted on this thread is kept.
+    thread_local time_t last_t = -1;
+    thread_local char last[30];
+    if (t == last_t) {
+        memcpy(out, last, 30);
+        return;
+    }
     struct tm tm;
     if (gmtime_r(&t, &tm) == nullptr) {
         memcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT", 30);
@@ -93,6 +101,8 @@ void format_http_date(time_t t, char out[30])
     out[22] = ':';
     two(out + 23, tm.tm_sec);
     memcpy(out + 25, " GMT", 5);  // with the NUL
+    memcpy(last, out, 30);
+    last_t = t;
 }
 
 std::string_view current_http_date()

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include "http/head_rules.h"
+#include "util/spares.h"
 
 namespace mh::http {
 namespace {
@@ -28,6 +31,10 @@ void raise_parser_header_cap(const Limits &limits)
 
 // The input buffer's first size: a typical head in one read.
 constexpr size_t kInputBuffer = 16384;
+
+// Input buffers of that size that idle connections gave back.
+struct InputBufferTag;
+using InputBuffers = SpareList<std::unique_ptr<char[]>, InputBufferTag>;
 
 // Apache's DEFAULT_LIMIT_BLANK_LINES.
 constexpr unsigned kMaxBlankLines = 10;
@@ -63,6 +70,10 @@ void RequestParser::commit(size_t n) { end_ += std::min(n, cap_ - end_); }
 // Not zero-filled: only what commit() says was read is ever looked at.
 void RequestParser::grow_buffer(size_t size)
 {
+    if (cap_ == 0 && size == kInputBuffer && InputBuffers::take(buf_)) {
+        cap_ = size;
+        return;
+    }
     std::unique_ptr<char[]> bigger(new char[size]);
     if (end_ > 0) memcpy(bigger.get(), buf_.get(), end_);
     buf_ = std::move(bigger);
@@ -73,10 +84,11 @@ void RequestParser::release_buffers()
 {
     if (has_buffered_input() || state_ == State::Body || lexer_.scanned() != 0) return;
     pos_ = end_ = 0;
+    if (cap_ == kInputBuffer) InputBuffers::give(std::move(buf_));
     buf_.reset();
     cap_ = 0;
     head_.clear();  // its views point into the storage
-    std::string().swap(head_storage_);
+    give_spare(head_storage_);
 }
 
 void RequestParser::end_of_input() { eof_ = true; }
@@ -152,6 +164,7 @@ bool RequestParser::take_head(size_t len)
 {
     limits_ = defaults_;
     head_.clear();
+    reuse_spare(head_storage_);
     head_storage_.clear();
     head_storage_.reserve(3 * len + 3);  // the head, then terminate_views' copies
     head_storage_.append(buf_.get() + pos_, len);
