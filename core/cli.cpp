@@ -1,14 +1,14 @@
 #include "cli.h"
 
-#include "build_settings.h"
+#include "build_paths.h"
 
 namespace mh {
 
 CliOptions parse_cli(const std::vector<std::string> &args)
 {
     CliOptions o;
-    o.server_root = MH_SERVER_ROOT;
-    o.config_file = MH_SERVER_CONFIG_FILE;
+    o.server_root = build_paths::server_root;
+    o.config_file = build_paths::config_file;
     auto fail = [&](const std::string &why) {
         if (o.error.empty()) o.error = why;
         return o;

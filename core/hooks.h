@@ -59,6 +59,8 @@ struct Hooks {
     HookList<mh_request_fn> handler;
     HookList<mh_error_fn> error_response;
     HookList<mh_request_fn> log_transaction;
+    // 1.4: a module wraps a new connection in its transport (TLS).
+    HookList<mh_transport_fn> create_transport;
 };
 
 }  // namespace mh

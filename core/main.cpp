@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include "build_settings.h"
 #include "cli.h"
 #include "configure.h"
 #include "log/error_log.h"

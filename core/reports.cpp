@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "build_settings.h"
+#include "build_paths.h"
 #include "builtin_modules.h"
 #include "server.h"
 #include "server_identity.h"
@@ -146,12 +146,12 @@ void settings(const mh_server *s)
         printf("Server MPM:     (none loaded: the configuration could not be read)\n");
     }
     printf("Server compiled with....\n");
-    printf(" -D SERVER_ROOT=\"%s\"\n", MH_SERVER_ROOT);
-    printf(" -D SERVER_CONFIG_FILE=\"%s\"\n", MH_SERVER_CONFIG_FILE);
+    printf(" -D SERVER_ROOT=\"%s\"\n", build_paths::server_root);
+    printf(" -D SERVER_CONFIG_FILE=\"%s\"\n", build_paths::config_file);
     printf(" -D DEFAULT_PIDLOG=\"logs/modhttpd.pid\"\n");
     printf(" -D DEFAULT_ERRORLOG=\"logs/error_log\"\n");
     printf(" -D TYPES_CONFIG_FILE=\"etc/mime.types\"\n");
-    printf(" -D MODULES_DIR=\"%s\"\n", MH_MODULES_DIR);
+    printf(" -D MODULES_DIR=\"%s\"\n", build_paths::modules_dir);
 }
 
 }  // namespace mh::reports

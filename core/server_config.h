@@ -19,6 +19,7 @@ namespace mh {
 struct ListenAddress {
     std::string host;              // "" = every address; IPv6 without brackets
     int port = 0;
+    std::string protocol = "http"; // Listen's third word, lower case; 443 alone: "https" (Apache)
     config::OriginPtr origin;
     std::string text() const;      // "127.0.0.1:8080", "[::1]:80", "*:80"
     bool operator==(const ListenAddress &o) const { return host == o.host && port == o.port; }

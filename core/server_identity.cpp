@@ -48,6 +48,8 @@ std::string_view named_port(const mh_request &r)
     std::string_view hp;
     if (target.size() >= 7 && strncasecmp(target.data(), "http://", 7) == 0) {
         hp = target.substr(7);
+    } else if (target.size() >= 8 && strncasecmp(target.data(), "https://", 8) == 0) {
+        hp = target.substr(8);
     } else {
         const char *host = r.headers_in.get("Host");
         hp = host ? host : "";
@@ -75,6 +77,12 @@ int request_port(const mh_request &r)
     if (port > 0 && port <= 65535) return port;
     return r.conn ? r.conn->local_port() : 0;
 }
+
+// A request on a TLS connection: https, 443 by default (Apache's ap_http_scheme
+// and ap_default_port, which mod_ssl answers).
+bool secure(const mh_request &r) { return r.conn && r.conn->secure(); }
+const char *scheme(const mh_request &r) { return secure(r) ? "https://" : "http://"; }
+int default_port(const mh_request &r) { return secure(r) ? 443 : 80; }
 
 bool usable_host(const char *host)
 {
@@ -118,16 +126,16 @@ std::string self_url(const mh_request &r)
     if (CanonicalName c = canonical_name(r); c != CanonicalName::Off) {
         std::string host = request_server_name(r);
         int port = request_server_port(r);
-        std::string url = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
-        return port == 80 ? url : url + ":" + std::to_string(port);
+        std::string url = scheme(r) + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
+        return port == default_port(r) ? url : url + ":" + std::to_string(port);
     }
     std::string host = usable_host(r.hostname) ? r.hostname : server_hostname(*r.server);
     for (char &c : host) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
     bool v6 = host.find(':') != std::string::npos;
-    std::string url = "http://";
+    std::string url = scheme(r);
     url += v6 ? "[" + host + "]" : host;
     std::string_view port = named_port(r);
-    if (!port.empty() && port != "80") {
+    if (!port.empty() && port != std::to_string(default_port(r))) {
         url += ':';
         url += port;
     }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "prefork.h"
 
@@ -23,7 +24,21 @@ volatile int g_stopping = 0;           // mh_conn_info.stopping
 volatile sig_atomic_t g_serving = 0;   // inside serve_connection
 volatile sig_atomic_t g_terminated = 0;  // SIGTERM or SIGHUP: leave now
 
-void on_graceful(int) { g_stopping = 1; }
+// This process's copies of the listening sockets. A graceful stop closes
+// them at once, as Apache's children do, even while a connection is being
+// served: once the master and every child have let go, a new connection is
+// refused instead of waiting in a backlog nobody accepts from. Filled before
+// the handlers are installed, never resized after.
+std::vector<int> g_listen_fds;
+volatile sig_atomic_t g_listeners_closed = 0;
+
+void on_graceful(int)
+{
+    g_stopping = 1;
+    if (g_listeners_closed) return;  // a second signal: the numbers may be reused by now
+    g_listeners_closed = 1;
+    for (int fd : g_listen_fds) close(fd);  // async-signal-safe; this child accepts no more
+}
 
 void on_terminate(int)
 {
@@ -61,6 +76,7 @@ void child_main(int slot_index, int generation, const Settings &cfg, pid_t maste
     // A stop signal that comes before the handlers below meets the default
     // action and ends the child: it has not run child_init, nothing is lost.
     s->child_after_fork();
+    for (int i = 0; i < s->listener_count(); ++i) g_listen_fds.push_back(s->listener_fd(i));
     install(SIGUSR1, on_graceful, SA_RESTART);
     install(SIGTERM, on_terminate, 0);
     install(SIGHUP, on_terminate, 0);

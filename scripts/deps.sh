@@ -5,10 +5,11 @@
 set -euo pipefail
 
 build=(meson ninja-build g++ pkg-config libuv1-dev libboost-dev nlohmann-json3-dev
-       doctest-dev libhttp-parser-dev libpcre2-dev zlib1g-dev libcrypt-dev libssl-dev)
+       doctest-dev libhttp-parser-dev libpcre2-dev zlib1g-dev libcrypt-dev libssl-dev
+       libsystemd-dev)
 # Tests: the Python test runner, real clients and tools to compare against.
 test=(python3 python3-pytest curl apache2-utils clang libclang-rt-14-dev wrk goaccess
-      prometheus-apache-exporter slowhttptest chromium procps gnuplot-nox php-fpm apache2)
+      prometheus-apache-exporter slowhttptest chromium procps gnuplot-nox php-fpm apache2 sslscan haproxy)
 
 want=("${build[@]}")
 [ "${1:-}" = test ] && want+=("${test[@]}")

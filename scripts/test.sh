@@ -58,5 +58,5 @@ rm -f "$background_log"
 run_suite build-asan --no-suite tsan --no-suite slow-clients --no-suite tools
 run_suite build-tsan --suite worker --suite event --suite tsan
 echo "== fuzzing ($SECONDS s since the start)"
-FUZZ_SKIP_BUILD=1 bash tests/fuzz/run.sh 10
+FUZZ_SKIP_BUILD=1 bash tests/fuzz/run.sh 5
 echo "== all tests passed in $SECONDS s"

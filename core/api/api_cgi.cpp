@@ -82,6 +82,19 @@ const char *script_name(mh_request *r, const char *info)
     return a.pstrndup(a.request_pool(r), path, n - k);
 }
 
+// A TLS connection's variables: HTTPS=on and the SSL_* ones mod_ssl sets
+// with Apache's "SSLOptions +StdEnvVars", without the certificates'.
+void add_tls_vars(mh_request *r, mh_table *env)
+{
+    static const char *const kNames[] = {
+        "HTTPS", "SSL_PROTOCOL", "SSL_CIPHER", "SSL_CIPHER_USEKEYSIZE", "SSL_CIPHER_ALGKEYSIZE",
+        "SSL_CIPHER_EXPORT", "SSL_COMPRESS_METHOD", "SSL_SECURE_RENEG", "SSL_SESSION_RESUMED",
+        "SSL_TLS_SNI", "SSL_VERSION_INTERFACE", "SSL_VERSION_LIBRARY", "SSL_CLIENT_VERIFY",
+    };
+    for (const char *name : kNames)
+        if (const char *value = api()->connection_var(r, name)) set(env, name, value);
+}
+
 void add_cgi_vars(mh_request *r, mh_table *env)
 {
     const mh_api &a = *api();
@@ -100,7 +113,10 @@ void add_cgi_vars(mh_request *r, mh_table *env)
     set(env, "SERVER_PORT", a.psprintf(p, "%d", a.request_server_port(r)));
     set(env, "REMOTE_ADDR", a.client_ip(r));
     set(env, "DOCUMENT_ROOT", a.document_root(r));
-    set(env, "REQUEST_SCHEME", "http");
+    const char *https = a.connection_var(r, "HTTPS");
+    bool secure = https && std::strcmp(https, "on") == 0;
+    set(env, "REQUEST_SCHEME", secure ? "https" : "http");
+    add_tls_vars(r, env);
     set(env, "CONTEXT_PREFIX", a.context_prefix(r));
     set(env, "CONTEXT_DOCUMENT_ROOT", a.context_document_root(r));
     const char *admin = a.server_admin(s);

@@ -34,6 +34,7 @@ void fill_hooks(mh_api &a)
     a.hook_type_checker = add<&Hooks::type_checker, mh_request_fn>;
     a.hook_insert_filter = add<&Hooks::insert_filter, mh_request_fn>;
     a.hook_error_response = add<&Hooks::error_response, mh_error_fn>;
+    a.hook_create_transport = add<&Hooks::create_transport, mh_transport_fn>;
 }
 
 }  // namespace mh::api_parts

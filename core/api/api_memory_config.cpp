@@ -8,6 +8,8 @@
 #include "request/request.h"
 #include "server.h"
 #include "server_identity.h"
+#include "vhost/host_match.h"
+#include "vhost/vhost_table.h"
 
 namespace mh::api_parts {
 namespace {
@@ -80,6 +82,9 @@ void log_error(const mh_module *m, int level, int os_errno, const mh_server *s, 
 
 int log_enabled(const mh_module *m, const mh_server *s, int level)
 {
+    // Modules ask this on every request; without a per-module LogLevel
+    // their name (a string built from the file name) is not needed.
+    if (!log::has_module_levels(s)) return log::enabled_for(s, nullptr, level);
     return log::enabled_for(s, log::module_log_name(m ? m->source : nullptr).c_str(), level);
 }
 
@@ -91,6 +96,17 @@ mh_server *next_server(const mh_server *s)
     for (size_t i = 0; i + 1 < list.size(); ++i)
         if (list[i].get() == s) return list[i + 1].get();
     return nullptr;
+}
+
+mh_server *server_for_address(const mh_server *main, const char *local_ip, int local_port, const char *host)
+{
+    if (main == nullptr) return nullptr;
+    mh_server &m = *main->main_server;
+    if (m.vhosts.empty() || !m.vhost_table) return &m;
+    const VhostTable::Chain *chain = m.vhost_table->for_address(local_ip ? local_ip : "", local_port);
+    if (chain == nullptr) return &m;
+    if (host == nullptr || *host == '\0') return VhostTable::default_of(*chain);
+    return VhostTable::for_host(*chain, vhost::normalize_host(host), local_port);
 }
 
 }  // namespace
@@ -114,6 +130,7 @@ void fill_memory_and_config(mh_api &a)
     a.log_error = log_error;
     a.log_enabled = log_enabled;
     a.next_server = next_server;
+    a.server_for_address = server_for_address;
 }
 
 }  // namespace mh::api_parts

@@ -171,8 +171,21 @@ int conn_fd(const mh_conn *c) { return of(c)->fd(); }
 void conn_close(mh_conn *c) { delete of(c); }
 int64_t now_ms() { return monotonic_ms(); }
 
+// A connection that opens with a TLS handshake record (a ClientHello, for a
+// module's transport): complete once the whole record is there, so that a
+// front end that waits for heads waits for it too, and hands it over unread.
+int tls_record_scan(const unsigned char *data, size_t len)
+{
+    if (len >= 2 && data[1] != 0x03) return 1;  // not TLS after all: let the child judge it
+    if (len < 5) return 0;
+    size_t record = size_t(data[3]) << 8 | data[4];
+    return len >= 5 + record ? 1 : 0;
+}
+
 int head_scan(const mh_server *s, const char *data, size_t len)
 {
+    if (s && data && len > 0 && static_cast<unsigned char>(data[0]) == 0x16)
+        return tls_record_scan(reinterpret_cast<const unsigned char *>(data), len);
     return s && data ? http::scan_head(std::string_view(data, len), s->core.limits) : 400;
 }
 

@@ -142,6 +142,10 @@ int original_status(const mh_request *r) { return r->original_status ? r->origin
 const char *content_type(const mh_request *r) { return r->content_type; }
 int64_t content_length(const mh_request *r) { return r->content_length; }
 int request_may_block(const mh_request *r) { return r->conn == nullptr || r->conn->blocking(); }
+const char *connection_var(const mh_request *r, const char *name)
+{
+    return r && r->conn && name ? r->conn->transport_var(name) : nullptr;
+}
 
 }  // namespace
 
@@ -190,6 +194,7 @@ void fill_request(mh_api &a)
     a.mime_type = mime_type;
     a.body_length = body_length;
     a.read_body = read_body;
+    a.connection_var = connection_var;
 }
 
 }  // namespace mh::api_parts

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -85,6 +86,16 @@ Connection::Connection(const mh_conn_info &info, mh_server &server, std::string_
     snprintf(client_text_, sizeof client_text_, "%s:%d", client_ip_, client_port_);
     int flags = fcntl(fd_, F_GETFL);
     if (flags >= 0 && !(flags & O_NONBLOCK)) fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+    if (!server.main_server->hooks.create_transport.empty()) {
+        bool refused = false;
+        module_transport_ = ModuleTransport::wrap(info, *server.main_server, local_ip(), local_port(), refused);
+        if (module_transport_) {
+            transport_ = module_transport_.get();
+            const char *https = transport_->var("HTTPS");
+            secure_ = https && strcasecmp(https, "on") == 0;
+        }
+        if (refused) state_ = State::Closed;
+    }
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     request_.conn = this;
@@ -116,6 +127,7 @@ int64_t Connection::head_deadline(const mh_server &s, int64_t started_ms, int64_
 Connection::~Connection()
 {
     out_.clear();
+    module_transport_.reset();  // before the socket closes: TLS may say goodbye on it
     if (fd_ >= 0) close(fd_);
 }
 
@@ -223,8 +235,21 @@ Connection::Want Connection::advance()
         case State::Linger: wait = on_linger(); break;
         case State::Closed: return Want::Done;
         }
-        if (wait) return *wait;
+        if (!wait) continue;
+        // Input the transport holds (TLS records decrypted ahead) never makes
+        // the socket readable: read it now rather than wait for it.
+        if (*wait == Want::Read && !expect_data_ && transport_->has_pending_input()) {
+            expect_data_ = true;
+            continue;
+        }
+        return socket_want(*wait);
     }
+}
+
+Connection::Want Connection::socket_want(Want w) const
+{
+    if (!module_transport_ || (w != Want::Read && w != Want::Write)) return w;
+    return transport_->wants() == Transport::kWritable ? Want::Write : Want::Read;
 }
 
 // A small body is read on the loop, so that the worker does not wait for it.
@@ -545,6 +570,8 @@ bool Connection::client_may_still_send() const
 
 bool Connection::wait(Want w, int64_t deadline, bool idle)
 {
+    w = socket_want(w);
+    if (w == Want::Read && transport_->has_pending_input()) return true;  // the transport holds input
     pollfd pfd{fd_, short(w == Want::Write ? POLLOUT : POLLIN), 0};
     // An idle connection looks at the stopping flag twice a second, so that a
     // graceful restart does not wait for KeepAliveTimeout: under a threaded

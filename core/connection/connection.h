@@ -17,6 +17,7 @@
 #include <optional>
 #include <string_view>
 
+#include "connection/module_transport.h"
 #include "connection/output_queue.h"
 #include "connection/transport.h"
 #include "http/request_parser.h"
@@ -87,6 +88,11 @@ public:
     const char *local_ip() const;
     int local_port() const;
     mh_slot *slot() const { return slot_; }
+    // A variable of the connection's transport ("HTTPS", "SSL_CIPHER"...), or
+    // nullptr (a plain socket has none).
+    const char *transport_var(const char *name) const { return transport_->var(name); }
+    // Its transport says HTTPS=on (TLS): URLs are https, port 443 by default.
+    bool secure() const { return secure_; }
     // An atomic load: under a threaded MPM another thread sets the flag.
     bool stopping() const { return stopping_ && __atomic_load_n(stopping_, __ATOMIC_RELAXED); }
     unsigned requests_served() const { return requests_; }
@@ -120,6 +126,9 @@ private:
     void close_or_linger(bool linger);
     bool client_may_still_send() const;
     bool wait(Want w, int64_t deadline, bool idle);  // blocking mode: poll
+    // What the socket must become for the transport to go on: a module's
+    // transport says after EAGAIN (a TLS read may need to write first).
+    Want socket_want(Want w) const;
     bool flush_blocking();
     void set_state(int state);
     Want wait_for_head(bool idle);
@@ -129,7 +138,9 @@ private:
     mh_slot *slot_;
     const volatile int *stopping_;
     SocketTransport socket_;
+    std::unique_ptr<ModuleTransport> module_transport_;  // a module's (TLS), when one wrapped it
     Transport *transport_;
+    bool secure_ = false;
     http::RequestParser parser_;
     mh_request request_;
     OutputQueue out_;

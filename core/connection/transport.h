@@ -33,6 +33,8 @@ public:
     // True when bytes were received and buffered inside the transport (TLS
     // records decrypted ahead): the socket may not become readable for them.
     virtual bool has_pending_input() const { return false; }
+    // A variable of the connection ("HTTPS", "SSL_PROTOCOL"...), or nullptr.
+    virtual const char *var(const char *) const { return nullptr; }
 };
 
 // A plain TCP socket. The fd stays the connection's to close.

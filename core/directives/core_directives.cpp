@@ -104,8 +104,11 @@ const char *set_listen(const mh_cmd_parms *cmd, void *, int argc, const char *co
     long p;
     if (!parse_long(port.c_str(), 1, 65535, p)) return error(cmd, "Port must be specified");
     addr.port = static_cast<int>(p);
-    if (argc == 2 && strcasecmp(argv[1], "http") != 0)
-        return error(cmd, std::string("Listen protocol '") + argv[1] + "' is not supported (only http)");
+    // The protocol names what the listener speaks: "https" is for a module
+    // that wraps its connections in TLS (mod_ssl, with SSLEngine on).
+    if (argc == 2 && strcasecmp(argv[1], "http") != 0 && strcasecmp(argv[1], "https") != 0)
+        return error(cmd, std::string("Listen protocol '") + argv[1] + "' is not supported (only http and https)");
+    addr.protocol = argc == 2 ? (strcasecmp(argv[1], "https") == 0 ? "https" : "http") : p == 443 ? "https" : "http";
     mh_server &s = server_of(cmd);
     for (const ListenAddress &l : s.core.listen)
         if (l == addr) return "Cannot define multiple Listeners on the same IP:port";

@@ -45,6 +45,8 @@ struct RequestFacts {
     const char *(*header_out)(const void *ctx, std::string_view name) = nullptr;
     const char *(*env)(const void *ctx, std::string_view name) = nullptr;   // %{Name}e
     const char *(*note)(const void *ctx, std::string_view name) = nullptr;  // %{Name}n
+    // %{Name}x: mod_ssl's variables (SSL_PROTOCOL...), from the connection's transport.
+    const char *(*conn_var)(const void *ctx, std::string_view name) = nullptr;
     const void *header_ctx = nullptr;
 };
 

@@ -28,6 +28,7 @@ struct LogFormat::Item {
         header_out,       // %{name}o
         env,              // %{name}e: the request's environment (SetEnvIf, REDIRECT_*)
         note,             // %{name}n: a module's note
+        conn_var,         // %{name}x: a variable of the connection's transport (mod_ssl's)
         keepalives,       // %k
         method,           // %m
         local_port,       // %p %{canonical}p %{local}p

@@ -96,6 +96,7 @@ bool decode_letter(char c, Item &it) {
     case 'v': it.kind = Kind::vhost; break;
     case 'V': it.kind = Kind::server_name; break;
     case 'X': it.kind = Kind::conn_status; break;
+    case 'x': it.kind = Kind::conn_var; break;
     case 'p':
         if (a.empty() || iequals(a, "canonical") || iequals(a, "local")) it.kind = Kind::local_port;
         else if (iequals(a, "remote")) it.kind = Kind::remote_port;

@@ -120,6 +120,7 @@ void append_item(std::string &out, const Item &it, const RequestFacts &f) {
     case Kind::header_out: append_header(out, f.header_out, f.header_ctx, it.text); break;
     case Kind::env: append_header(out, f.env, f.header_ctx, it.text); break;
     case Kind::note: append_header(out, f.note, f.header_ctx, it.text); break;
+    case Kind::conn_var: append_header(out, f.conn_var, f.header_ctx, it.text); break;
     case Kind::keepalives: append_number(out, f.keepalive_count); break;
     case Kind::method: append_value(out, f.method); break;
     case Kind::local_port: append_number(out, f.local_port); break;

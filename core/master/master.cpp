@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "listeners.h"
 #include "log/piped_log.h"
 #include "logging.h"
 #include "master/mpm_runs.h"
@@ -17,6 +18,7 @@
 #include "master/runtime.h"
 #include "master/single_process.h"
 #include "master/startup.h"
+#include "master/systemd_notify.h"
 #include "scoreboard.h"
 #include "server.h"
 #include "server_identity.h"
@@ -58,6 +60,7 @@ void close_handles()
 void stop(bool graceful)
 {
     if (g->stopping && graceful) return;
+    if (!g->stopping) systemd_notify::stopping(graceful);
     g->stopping = true;
     mh_server &s = *g->current;
     int how = graceful ? MH_STOP_GRACEFUL : MH_STOP_NOW;
@@ -65,6 +68,10 @@ void stop(bool graceful)
     // cuts what it is finishing).
     for (auto [mpm, old] : g->runs.finishing(s)) mpm->stop(old, how);
     mpm_of(s).stop(&s, how);
+    // As Apache's parent: no new connection waits in a backlog that nobody
+    // will accept from (a load balancer sees a refusal and goes elsewhere,
+    // and another server may bind the port); the children close their copies.
+    listeners().close_all();
     int timeout = s.core.graceful_shutdown_timeout;
     if (graceful && timeout > 0 && !g->closed)
         uv_timer_start(&g->shutdown_timer, [](uv_timer_t *) {
@@ -73,9 +80,8 @@ void stop(bool graceful)
         }, uint64_t(timeout) * 1000, 0);
 }
 
-void restart(bool graceful)
+void reload(bool graceful)
 {
-    if (g->stopping) return;
     ConfigureOptions co = g->opts.config;
     co.restarting = true;
     runtime::set_warnings_to_console(false);
@@ -146,6 +152,20 @@ void restart(bool graceful)
         g->runs.retire(std::move(old), s);
     }
     log::server_error("core", MH_LOG_NOTICE, 0, "AH00163: %s configured -- resuming normal operations", server_version());
+}
+
+// systemd hears of the reload around it; READY=1 follows also when the
+// previous configuration goes on (systemd would otherwise wait for it),
+// but not when the reload ended in a stop.
+void restart(bool graceful)
+{
+    if (g->stopping) return;
+    systemd_notify::reloading(graceful);
+    int before = runtime::generation();
+    reload(graceful);
+    if (!g->stopping)
+        systemd_notify::ready(runtime::generation(), mpm_name(*g->current),
+                              runtime::generation() == before ? "Not reloaded, see the error log; serving" : "Reloaded");
 }
 
 // An MPM reported its last child gone. After an MPM change, the old one is
@@ -279,6 +299,7 @@ int run(std::unique_ptr<mh_server> first, const Options &opts)
     if (scoreboard::Global *sb = scoreboard::global()) sb->config_generation = 1;
     log::server_error("core", MH_LOG_NOTICE, 0, "AH00163: %s configured -- resuming normal operations", server_version());
     log::server_error("core", MH_LOG_NOTICE, 0, "AH00094: Command line: '%s'", opts.command_line.c_str());
+    systemd_notify::ready(runtime::generation(), mpm_name(s), "Serving");
 
     uv_run(loop, UV_RUN_DEFAULT);
     pid_file::remove(g->current->core.pid_file);

@@ -37,6 +37,12 @@ const char *env(const void *ctx, std::string_view name)
 
 const char *note(const void *ctx, std::string_view name) { return static_cast<const mh_request *>(ctx)->notes.get(name); }
 
+const char *conn_var(const void *ctx, std::string_view name)
+{
+    const mh_request *r = static_cast<const mh_request *>(ctx);
+    return r->conn ? r->conn->transport_var(std::string(name).c_str()) : nullptr;
+}
+
 // A vhost without CustomLog of its own logs to the main server's.
 mh_server &logs_of(mh_server &s) { return s.core.custom_logs.empty() ? *s.main_server : s; }
 
@@ -73,6 +79,7 @@ void write_access_logs(mh_request &r, int64_t now)
     f.header_out = header_out;
     f.env = env;
     f.note = note;
+    f.conn_var = conn_var;
     if (r.user) f.remote_user = r.user;
     f.header_ctx = &r;
 

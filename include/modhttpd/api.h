@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "modhttpd/module.h"
+#include "modhttpd/transport.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -509,6 +510,24 @@ struct mh_api {
      * script in the log lines. */
     int (*scan_script_header)(mh_request *r, int (*getline)(void *data, char *buf, size_t n), void *data,
                               const char *who);
+
+    /* ---- 1.4: connection transports (modhttpd/transport.h) ---- */
+    /* [master] from register_hooks. FIRST: each new connection is offered
+     * to these hooks, in order, until one wraps it (MH_OK) in a transport
+     * of its own (TLS); declined by all, it is a plain socket. */
+    void (*hook_create_transport)(const mh_module *m, mh_transport_fn fn, int order);
+    /* [any thread] The server that answers `host` (a name without port, as
+     * a TLS client's SNI; NULL or "": none) on a connection to
+     * local_ip:local_port, by Apache's vhost rules: the address picks the
+     * <VirtualHost> set, the name one of them, else the set's default; the
+     * main server when no <VirtualHost> covers the address. `main` is the
+     * main server. */
+    mh_server *(*server_for_address)(const mh_server *main, const char *local_ip, int local_port,
+                                     const char *host);
+    /* [worker] A variable of the request's connection from its transport
+     * (mh_transport_ops.var: "HTTPS", "SSL_PROTOCOL"...), or NULL: what
+     * Apache's ssl_var_lookup gives for the connection. */
+    const char *(*connection_var)(const mh_request *r, const char *name);
 };
 
 /* scan_script_header's answer for a Location without a Status. */

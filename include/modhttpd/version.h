@@ -32,12 +32,14 @@
  *        mh_api.next_server, request_server_name, request_server_port;
  *        mh_api.set_request_path, set_request_query; CGI: mh_api.add_cgi_vars,
  *        scan_script_header and MH_SCRIPT_REDIRECT.
+ *   1.4  connection transports (modhttpd/transport.h):
+ *        mh_api.hook_create_transport, server_for_address, connection_var.
  */
 #ifndef MODHTTPD_VERSION_H
 #define MODHTTPD_VERSION_H
 
 #define MH_ABI_MAJOR 1
-#define MH_ABI_MINOR 3
+#define MH_ABI_MINOR 4
 
 /* "MHD1": first field of every module descriptor. */
 #define MH_MODULE_MAGIC 0x4d484431u

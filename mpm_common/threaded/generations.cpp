@@ -35,12 +35,30 @@ void on_tick(uv_timer_t *)
         // leave. What is started now is not idle yet, so no maintenance.
         start_children(m.remaining_to_start);
         m.remaining_to_start = 0;
+        m.waiting_for_rows = false;
         return;
     }
     idle_maintenance();
 }
 
 void on_sigchld(uv_signal_t *, int) { reap_children(); }
+
+void on_refill(uv_timer_t *)
+{
+    Master &m = master();
+    if (m.stopping != Stopping::No || m.remaining_to_start <= 0) return;
+    m.remaining_to_start -= start_children(m.remaining_to_start);
+    if (m.remaining_to_start == 0) m.waiting_for_rows = false;
+}
+
+// After a change of MPM, rows of the new generation's range may be held by
+// the old MPM's children; the old MPM frees them as it reaps them.
+bool rows_held_by_another_mpm(const Master &m)
+{
+    for (int i = 0; i < m.cfg.max_processes() && i < int(m.slots.size()); ++i)
+        if (m.slots[size_t(i)].pid == 0 && svc()->process_pid(i) != 0) return true;
+    return false;
+}
 
 void open_handles(Master &m);
 
@@ -62,6 +80,7 @@ void open_handles(Master &m)
     uv_timer_start(&m.tick, on_tick, 1000, 1000);
     uv_signal_init(loop, &m.sigchld);
     uv_signal_start(&m.sigchld, on_sigchld, SIGCHLD);
+    uv_timer_init(loop, &m.refill);
     m.handles_open = true;
 }
 
@@ -112,6 +131,7 @@ int start(mh_server *s, int kind)
     // old one process for process as it leaves (reaper.cpp).
     int wanted = std::min(m.cfg.start_servers, m.cfg.max_processes());
     m.remaining_to_start = wanted - start_children(wanted);
+    m.waiting_for_rows = m.remaining_to_start > 0 && rows_held_by_another_mpm(m);
     m.spawn_rate = 1;
     m.hold_off = kind == MH_RESTART_GRACEFUL ? 10 : 0;  // Apache: no doubling while the old one leaves
     log_error(MH_LOG_DEBUG, 0,
@@ -130,6 +150,7 @@ void stop(mh_server *, int how)
     }
     m.stopping = how == MH_STOP_NOW || m.stopping == Stopping::Now ? Stopping::Now : Stopping::Gracefully;
     m.remaining_to_start = 0;
+    m.waiting_for_rows = false;
     for (size_t i = 0; i < m.slots.size(); ++i) {
         const ChildRecord &c = m.slots[i];
         if (c.pid == 0) continue;
@@ -146,9 +167,21 @@ void finish_stop_if_done()
 {
     Master &m = master();
     if (m.stopping == Stopping::No || !m.handles_open || m.handles_closing > 0 || any_child(m)) return;
-    m.handles_closing = 2;
+    m.handles_closing = 3;
     uv_close(reinterpret_cast<uv_handle_t *>(&m.tick), on_closed);
     uv_close(reinterpret_cast<uv_handle_t *>(&m.sigchld), on_closed);
+    uv_close(reinterpret_cast<uv_handle_t *>(&m.refill), on_closed);
+}
+
+void refill_soon()
+{
+    // Every SIGCHLD watcher of the loop runs in the same turn, in no set
+    // order: the old MPM's reaper may free its rows after this one ran.
+    // A zero timer runs on the next turn, after all of them, instead of a
+    // second later on the tick (no process would accept meanwhile).
+    Master &m = master();
+    if (m.waiting_for_rows && m.remaining_to_start > 0 && m.stopping == Stopping::No && m.handles_open)
+        uv_timer_start(&m.refill, on_refill, 0, 0);
 }
 
 }  // namespace threaded

@@ -92,6 +92,7 @@ void reap_children()
         int status = 0;
         if (waitpid(pid, &status, WNOHANG) == pid) child_exited(int(i), status);
     }
+    refill_soon();
     finish_stop_if_done();
 }
 

@@ -109,6 +109,7 @@ struct Master {
     int spawn_rate = 1;           // processes forked per tick while short: 1..32
     int hold_off = 0;             // ticks without doubling after a graceful restart
     int remaining_to_start = 0;   // StartServers not yet forked after a restart
+    bool waiting_for_rows = false;  // another MPM's children hold the rows they are to take
     int successive_kills = 0;     // crashes replaced at once, reset by a quiet tick
     bool death_since_tick = false;
     Stopping stopping = Stopping::No;
@@ -125,6 +126,7 @@ struct Master {
     int handles_closing = 0;
     uv_timer_t tick{};            // maintenance and SIGKILL escalation, once a second
     uv_signal_t sigchld{};
+    uv_timer_t refill{};          // starts children in rows another MPM's children left
 };
 Master &master();
 
@@ -133,6 +135,9 @@ int start(mh_server *s, int kind);
 void stop(mh_server *s, int how);
 // Called by the reaper once no child is left while stopping.
 void finish_stop_if_done();
+// Called by the reaper: a child exited, maybe another MPM's, whose row the
+// new generation waits for.
+void refill_soon();
 
 // ---- pool.cpp ----
 // Forks a child into a free slot. 0, or -1 when fork failed.

@@ -85,7 +85,7 @@ TEST_CASE("Listen forms")
     CHECK(r.error("Listen 8080\nListen 8080").find("Cannot define multiple Listeners on the same IP:port") !=
           std::string::npos);
     CHECK(r.error("Listen ::1:80").find("IPv6 addresses go in brackets") != std::string::npos);
-    CHECK(r.error("Listen 8080 https").find("Listen protocol 'https' is not supported") != std::string::npos);
+    CHECK(r.error("Listen 8080 ftp").find("Listen protocol 'ftp' is not supported") != std::string::npos);
     CHECK(r.error("ServerName x").find("no Listen directive") != std::string::npos);
     // Apache refuses a level for a module that is not loaded.
     CHECK(r.error("Listen 1\nLogLevel ssl:info").find("Cannot find module ssl") != std::string::npos);
