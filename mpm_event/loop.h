@@ -27,7 +27,8 @@ struct Conn {
     uv_timer_t timer{};
     int events = 0;          // what poll watches now (UV_READABLE / UV_WRITABLE)
     int phase = -1;          // the core's mh_conn_phase last seen, for the counts
-    int64_t deadline = -1;   // the timer's, to restart it only when it moves
+    int64_t deadline = -1;   // the connection's next deadline (-1: none)
+    int64_t armed = -1;      // when the timer is set to fire (-1: not set); <= deadline
     bool at_worker = false;
     int handles_open = 0;    // poll and timer: freed once both are closed
     Conn *prev = nullptr, *next = nullptr;  // every connection, in a list
@@ -51,6 +52,7 @@ public:
     void on_wake();
     void on_tick();
     void drive(Conn *k);
+    void arm(Conn *k);  // sets the timer for k->deadline
     void handle_closed(Conn *k);
 
 private:

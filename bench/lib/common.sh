@@ -386,7 +386,8 @@ start_server() {
             cat "$out" >&2
             return 1
         fi
-        if curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/1k.txt" 2>/dev/null | grep -q 200; then
+        # BENCH_SCHEME=https: bench/tls.sh's servers (self-signed: -k).
+        if curl -s -k -o /dev/null -m 1 -w '%{http_code}' "${BENCH_SCHEME:-http}://127.0.0.1:$port/1k.txt" 2>/dev/null | grep -q 200; then
             return 0
         fi
         sleep 0.1
