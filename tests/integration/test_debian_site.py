@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BINARY, BUILD, MODULES, Server, wait_until
+from harness import BINARY, BUILD, MODULES, Server, free_port, wait_until
 
 APACHE_ETC = Path("/etc/apache2")
 MPM_FILES = {"mpm_event_module": "mpm_event/mod_mpm_event.so", "mpm_worker_module": "mpm_worker/mod_mpm_worker.so",
@@ -75,11 +75,29 @@ class DebianServer(Server):
                 (enabled / name).unlink()
             for name in ("mpm_%s.load" % mpm, "mpm_%s.conf" % mpm):
                 (enabled / name).symlink_to("../mods-available/" + name)
-        ports = self.tree / "ports.conf"
-        ports.write_text(re.sub(r"^Listen 80$", "Listen %d" % self.port, ports.read_text(), flags=re.M))
-        site = self.tree / "sites-available" / "000-default.conf"
-        site.write_text(site.read_text().replace("<VirtualHost *:80>", "<VirtualHost *:%d>" % self.port))
+        self.originals = {f: f.read_text() for f in (self.tree / "ports.conf",
+                                                     self.tree / "sites-available" / "000-default.conf")}
+        self.use_port(self.port)
         self.conf = self.tree / "apache2.conf"
+
+    def use_port(self, port):
+        """Debian's Listen 80 and <VirtualHost *:80>, on `port`."""
+        self.port = port
+        for f, text in self.originals.items():
+            text = re.sub(r"^Listen 80$", "Listen %d" % port, text, flags=re.M)
+            f.write_text(text.replace("<VirtualHost *:80>", "<VirtualHost *:%d>" % port))
+
+    def start(self, *args, **kwargs):
+        # Debian's Listen binds every address: a port free on 127.0.0.1 may
+        # still be some other test's client port on another address (they
+        # run side by side). Apache's AH00072 then; another port is tried.
+        for attempt in range(3):
+            try:
+                return super().start(*args, **kwargs)
+            except RuntimeError as e:
+                if "AH00072" not in str(e) or attempt == 2:
+                    raise
+                self.use_port(free_port("0.0.0.0"))
 
     def command(self, *args):
         return [str(BINARY), "-d", str(self.tree), "-f", str(self.conf), *args]
