@@ -334,6 +334,16 @@ class Server:
         return self.request("GET", path, headers=headers)
 
 
+def recv_until_close(sock):
+    """Every byte the peer sends until it closes the connection."""
+    data = b""
+    while True:
+        b = sock.recv(65536)
+        if not b:
+            return data
+        data += b
+
+
 def parse_responses(data):
     """Splits raw bytes into a list of (status, headers, body) responses,
     using Content-Length / chunked framing (a HEAD-less stream)."""

@@ -47,6 +47,19 @@ def server(request, tmp_path_factory):
     assert not reports, "sanitizer reports:\n" + "\n".join(r.read_text(errors="replace") for r in reports)
 
 
+def read_responses(sock, n):
+    """The first `n` responses the server sends on `sock`, as
+    split_responses gives them (the peer must not close before)."""
+    buf, responses = b"", []
+    while len(responses) < n:
+        b = sock.recv(65536)
+        assert b
+        buf += b
+        got, buf = split_responses(buf)
+        responses += got
+    return responses
+
+
 def split_responses(buf):
     """The complete responses at the start of `buf` as (status, headers,
     body), and the bytes left over."""
@@ -179,14 +192,7 @@ def test_server_still_serves_after_the_table(server):
     # Pipelined and kept-alive traffic still works.
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         sock.sendall(GOOD * 10)
-        buf, responses = b"", []
-        while len(responses) < 10:
-            b = sock.recv(65536)
-            assert b
-            buf += b
-            got, buf = split_responses(buf)
-            responses += got
-        assert [r[0] for r in responses] == [200] * 10
+        assert [r[0] for r in read_responses(sock, 10)] == [200] * 10
     if server.mpm == "prefork":
         assert server.children(), "no child process left"
     log = server.error_log()

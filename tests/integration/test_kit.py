@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import BINARY, BUILD, SOURCE, Server, server_sanitizers
+from harness import BINARY, BUILD, SOURCE, Server, recv_until_close, server_sanitizers
 
 KIT = SOURCE / "tests" / "kit"
 EXAMPLES = SOURCE / "examples"
@@ -577,12 +577,7 @@ def test_echo_with_expect_100_continue(served):
         interim = c.recv(100)
         assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
         c.sendall(b"ping")
-        data = b""
-        while True:
-            b = c.recv(65536)
-            if not b:
-                break
-            data += b
+        data = recv_until_close(c)
     head, body = response_body(data)
     assert head.startswith("HTTP/1.1 200 ") and body == b"ping"
 

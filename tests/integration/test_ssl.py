@@ -17,7 +17,7 @@ import pytest
 import harness
 from harness import free_port, wait_until
 from hostile_cases import CASES, GOOD, KEPT
-from test_http_hostile import split_responses
+from test_http_hostile import read_responses, split_responses
 
 harness.MODULES.setdefault("ssl_module", "modules/ssl/mod_ssl.so")
 
@@ -167,14 +167,7 @@ def test_large_file_and_keep_alive(make_server, certs, mpm):
         with socket.create_connection(("127.0.0.1", s.tls_port), timeout=5) as raw:
             with client_context().wrap_socket(raw) as t:
                 t.sendall(padded * 30)
-                buf, responses = b"", []
-                while len(responses) < 30:
-                    b = t.recv(65536)
-                    assert b
-                    buf += b
-                    got, buf = split_responses(buf)
-                    responses += got
-                assert [r[0] for r in responses] == [200] * 30
+                assert [r[0] for r in read_responses(t, 30)] == [200] * 30
 
 
 def test_session_resumption_across_children(make_server, certs, tmp_path):
@@ -218,18 +211,26 @@ def test_sni_chooses_the_vhost_certificate(make_server, certs):
     assert r.stdout == b"b site\n"
 
 
+# A ClientHello cut short: the record header promises more than comes.
+PARTIAL_CLIENT_HELLO = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]) + b"\x00" * 20
+
+
+def open_stalled_handshakes(port, n, into):
+    """Opens `n` connections that stop in the middle of their handshake,
+    appended to `into` (the caller closes them)."""
+    for _ in range(n):
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        into.append(c)
+        c.sendall(PARTIAL_CLIENT_HELLO)
+
+
 def test_stalled_handshakes_hold_no_worker_under_event(make_server, certs):
     s = tls_server(make_server, certs, "event",
                    global_conf="StartServers 1\nServerLimit 1\nThreadsPerChild 2\nMinSpareThreads 1\n"
                                "MaxSpareThreads 2\nMaxRequestWorkers 2\nRequestReadTimeout header=3\n")
-    # A ClientHello cut short: the record header promises more than comes.
-    partial = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]) + b"\x00" * 20
     stalled = []
     try:
-        for _ in range(10):
-            c = socket.create_connection(("127.0.0.1", s.tls_port), timeout=5)
-            c.sendall(partial)
-            stalled.append(c)
+        open_stalled_handshakes(s.tls_port, 10, stalled)
         r = curl(s, "-w", "\n%{http_code}")
         assert r.returncode == 0 and r.stdout == INDEX + b"\n200"
         # The head timeout (RequestReadTimeout header=3) ends them: closed,
@@ -250,13 +251,9 @@ def test_prefork_front_holds_stalled_handshakes(make_server, certs):
     # for the whole ClientHello as it waits for a request head, so partial
     # ones hold sockets in the front, not children.
     s = tls_server(make_server, certs, "prefork", global_conf="RequestReadTimeout header=5\n")
-    partial = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]) + b"\x00" * 20
     stalled = []
     try:
-        for _ in range(40):
-            c = socket.create_connection(("127.0.0.1", s.tls_port), timeout=5)
-            c.sendall(partial)
-            stalled.append(c)
+        open_stalled_handshakes(s.tls_port, 40, stalled)
         began = time.monotonic()
         r = curl(s, "-w", "\n%{http_code}")
         assert r.returncode == 0 and r.stdout == INDEX + b"\n200"
@@ -383,12 +380,7 @@ def test_plain_http_to_the_tls_port_gets_apaches_400(make_server, certs, mpm):
     s = tls_server(make_server, certs, mpm)
     with socket.create_connection(("127.0.0.1", s.tls_port), timeout=5) as c:
         c.sendall(b"GET / HTTP/1.1\r\nHost: a.test\r\n\r\n")
-        data = b""
-        while True:
-            b = c.recv(65536)
-            if not b:
-                break
-            data += b
+        data = harness.recv_until_close(c)
     assert data.startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert b"speaking plain HTTP to an SSL-enabled server port" in data
     assert curl(s).stdout == INDEX
