@@ -307,8 +307,11 @@ def replay(port, case, tls):
 
 
 def test_hostile_table_over_tls_matches_tcp(make_server, certs):
+    # KeepAliveTimeout 4: a case that must be kept gets its next request
+    # from a client thread that may wait its turn among 40 (ThreadSanitizer
+    # slows the server and the handshakes: 1 s was seen to run out).
     s = tls_server(make_server, certs, "event",
-                   global_conf="Timeout 10\nRequestReadTimeout header=10 body=2\nKeepAliveTimeout 1\n")
+                   global_conf="Timeout 10\nRequestReadTimeout header=10 body=2\nKeepAliveTimeout 4\n")
     with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
         tcp = {c.name: pool.submit(replay, s.port, c, False) for c in CASES}
         tls = {c.name: pool.submit(replay, s.tls_port, c, True) for c in CASES}
