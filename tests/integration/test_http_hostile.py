@@ -25,7 +25,7 @@ CONFIG = """
 </Location>
 Timeout 5
 RequestReadTimeout header=3 body=3
-KeepAliveTimeout 3
+KeepAliveTimeout 8
 """
 
 
@@ -143,6 +143,8 @@ def replay(server, case, timeout=6):
                         responses += got
                         break
             else:
+                # Well inside KeepAliveTimeout: a connection the server kept
+                # must not pass for one it closed.
                 sock.settimeout(3)
                 try:
                     b = sock.recv(65536)

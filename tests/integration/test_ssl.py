@@ -264,10 +264,18 @@ def test_prefork_front_holds_stalled_handshakes(make_server, certs):
             c.close()
 
 
+# A connection the server keeps after a case is told from one it closes by
+# waiting PROBE_S for the close, well inside the server's KeepAliveTimeout:
+# with the two equal, a kept connection's keep-alive close raced the probe.
+PROBE_S = 3
+HOSTILE_KEEPALIVE_S = 10
+
+
 def replay(port, case, tls):
     """What one hostile case gets on a fresh connection: the statuses of the
     responses (as many as the table expects, or all until the close), and
-    whether the connection was then closed, or served one more request."""
+    whether the connection was then closed, kept open, or served one more
+    request."""
     raw = socket.create_connection(("127.0.0.1", port), timeout=8)
     sock = client_context().wrap_socket(raw) if tls else raw
     with sock:
@@ -294,7 +302,7 @@ def replay(port, case, tls):
                 break
             sock.sendall(GOOD)  # a connection that must go on serves the next request
         if case.outcome != KEPT:
-            sock.settimeout(4)
+            sock.settimeout(PROBE_S)
             try:
                 after = "closed" if sock.recv(65536) == b"" else "open"
             except (ConnectionResetError, ssl.SSLError):
@@ -307,11 +315,12 @@ def replay(port, case, tls):
 
 
 def test_hostile_table_over_tls_matches_tcp(make_server, certs):
-    # KeepAliveTimeout 4: a case that must be kept gets its next request
+    # A long KeepAliveTimeout: a case that must be kept gets its next request
     # from a client thread that may wait its turn among 40 (ThreadSanitizer
     # slows the server and the handshakes: 1 s was seen to run out).
     s = tls_server(make_server, certs, "event",
-                   global_conf="Timeout 10\nRequestReadTimeout header=10 body=2\nKeepAliveTimeout 4\n")
+                   global_conf="Timeout 10\nRequestReadTimeout header=10 body=2\n"
+                               f"KeepAliveTimeout {HOSTILE_KEEPALIVE_S}\n")
     with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
         tcp = {c.name: pool.submit(replay, s.port, c, False) for c in CASES}
         tls = {c.name: pool.submit(replay, s.tls_port, c, True) for c in CASES}
