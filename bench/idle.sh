@@ -32,7 +32,13 @@ taskset -cp "$CLIENT_CPU" $$ >/dev/null 2>&1 || true
 ensure_packages apache2 nginx wrk curl
 build_modhttpd
 make_docroot
-ulimit -n $((2 * N + 4096)) 2>/dev/null || die "ulimit -n $((2 * N + 4096)) is not allowed here"
+# The holder and the server each hold N descriptors, in processes of their
+# own: room for 2N where the hard limit allows it, and at least N + 1024.
+NOFILE=$((2 * N + 4096))
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] || [ "$hard" -ge "$NOFILE" ] || NOFILE=$hard
+[ "$NOFILE" -ge $((N + 1024)) ] || die "-n $N needs ulimit -n $((N + 1024)); the hard limit here is $hard"
+ulimit -n "$NOFILE" 2>/dev/null || die "ulimit -n $NOFILE is not allowed here"
 
 OUT="$BENCH_DIR/results/idle-$(date +%Y%m%d-%H%M%S).md"
 mkdir -p "$(dirname "$OUT")"
@@ -50,7 +56,7 @@ idle_config() {
     case $s in
         nginx) sed -i -e 's/keepalive_timeout 5;/keepalive_timeout 120;/' \
             -e "s/worker_connections 4096;/worker_connections $((N + 1024));/" \
-            -e "s/worker_rlimit_nofile 8192;/worker_rlimit_nofile $((2 * N + 4096));/" "$conf" ;;
+            -e "s/worker_rlimit_nofile 8192;/worker_rlimit_nofile $NOFILE;/" "$conf" ;;
         *) echo "KeepAliveTimeout 120" >>"$conf" ;;
     esac
     echo "$conf"

@@ -37,10 +37,14 @@ const char *env(const void *ctx, std::string_view name)
 
 const char *note(const void *ctx, std::string_view name) { return static_cast<const mh_request *>(ctx)->notes.get(name); }
 
+// %{HTTPS}x is "off" on a connection no transport secures, as mod_ssl logs
+// it; the other variables are "-" there. (CGI gets no HTTPS at all then, as
+// under Apache: that lookup is connection_var's, not this one.)
 const char *conn_var(const void *ctx, std::string_view name)
 {
     const mh_request *r = static_cast<const mh_request *>(ctx);
-    return r->conn ? r->conn->transport_var(std::string(name).c_str()) : nullptr;
+    const char *v = r->conn ? r->conn->transport_var(std::string(name).c_str()) : nullptr;
+    return v == nullptr && name == "HTTPS" ? "off" : v;
 }
 
 // A vhost without CustomLog of its own logs to the main server's.

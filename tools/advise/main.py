@@ -163,15 +163,19 @@ def idle_memory(srv):
     return {"rss_kib": rss, "pss_kib": pss, "processes": len(pids)}
 
 
-def crash_one_child(srv):
+def crash_one_child(srv, deadline):
     """SIGSEGV to the child holding the most client connections (prefork's
     front process, which serves none, aside); returns what it held."""
-    for _ in range(10):  # a moment when some child holds a connection (they come and go)
+    # A moment when some child holds a connection, looked for until the
+    # monotonic `deadline`: connections come and go, and on a loaded machine
+    # the load generator may not even have connected yet (0.2 s of looking
+    # was seen to find none). A crash of an idle child would measure nothing.
+    while True:
         children = [p for p in srv.tree()[1:] if proctree.comm(p) != "mh-front"]
         held = proctree.connections_by_process(children, srv.port)
-        if any(held.values()):
+        if any(held.values()) or time.monotonic() > deadline:
             break
-        time.sleep(0.02)
+        time.sleep(0.005)
     if not children:
         return {"killed_pid": None, "connections_held": 0, "connections_total": 0}
     victim = max(children, key=lambda p: held[p])
@@ -185,10 +189,11 @@ def load_run(srv, ctx, connections, crash=False):
     cpu_before = proctree.cpu_seconds(srv.pid)
     crashed = None
     with proctree.MemorySampler(srv.pid) as sampler:
+        began = time.monotonic()
         run = loadgen.Wrk(ctx["wrk"], srv.port, connections, ctx["duration"], *ctx["workload_files"])
         if crash:
             time.sleep(ctx["duration"] / 2)
-            crashed = crash_one_child(srv)
+            crashed = crash_one_child(srv, began + ctx["duration"] * 0.9)
         data = run.result()
     cpu = proctree.cpu_seconds(srv.pid) - cpu_before
     seconds = data["duration_us"] / 1e6
