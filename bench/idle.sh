@@ -86,7 +86,7 @@ for s in $SERVERS; do
     before=$(rss_total "$SERVER_PID")
     coproc HOLDER { taskset -c "$CLIENT_CPU" "$PY" "$BENCH_DIR/lib/idle_conns.py" "${PORT[$s]}" "$N" /1k.txt 2000; }
     HOLDER_PID=$HOLDER_PID
-    read -r -t $((N / 500 + 60)) ready held _ failed <&"${HOLDER[0]}" || die "the connection holder did not report"
+    read -r -t $((N / 2000 + 90)) ready held _ failed <&"${HOLDER[0]}" || die "the connection holder did not report"
     sleep 1
     with=$(rss_total "$SERVER_PID")
     log "   $held connections held ($failed failed), RSS $((before / 1024)) -> $((with / 1024)) MiB"
